@@ -1,0 +1,92 @@
+/**
+ * Loading the WebAssembly kernel (assembly/) and typed access to it. The module is compiled once per
+ * thread and cached as a promise; each forest (or shard of one) gets its own instance and memory.
+ */
+
+export interface KernelExports {
+  memory: WebAssembly.Memory;
+  configure(
+    trees: number, sampleSize: number, dimensions: number, seedHigh: number, seedLow: number,
+    timeDecay: number, firstTree: number, batch: number,
+  ): number;
+  reset(): void;
+  process(count: number, flags: number): number;
+  updateCount(): number;
+  brokenCount(): number;
+  pointsInUse(): number;
+  referenceCount(slot: number): number;
+  nodesInUse(tree: number): number;
+  sampleSizeOf(tree: number): number;
+  column(id: number): number;
+}
+
+/** Column ids of `column()` (assembly/index.ts). */
+export const Column = {
+  input: 0, output: 1, pointValue: 2, pointRef: 3, nodeLeft: 4, nodeRight: 5, nodeParent: 6,
+  cutDimension: 7, cutValue: 8, mass: 9, boxMin: 10, boxMax: 11, leafPoint: 12, leafMass: 13,
+  leafParent: 14, root: 15, samplePoint: 16, sampleWeight: 17, sampleCount: 18, randomState: 19,
+  planEnd: 20,
+} as const;
+
+export const SCORE = 1;
+export const UPDATE = 2;
+/** Tree scores come back summed in units of 2^-32 (assembly/forest.ts). */
+export const SCORE_UNIT = 4294967296;
+
+/** Where the kernel's bytes come from: a compiled module, the bytes, or a URL to fetch. */
+export type KernelSource = WebAssembly.Module | BufferSource | URL | string;
+
+const compiled = new Map<unknown, Promise<WebAssembly.Module>>();
+
+async function fetchBytes(url: URL | string): Promise<ArrayBuffer> {
+  const href = String(url);
+  if (href.startsWith('file:') && typeof process !== 'undefined' && process.versions?.node) {
+    const { readFile } = await import('node:fs/promises');
+    const bytes = await readFile(new URL(href));
+    return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
+  }
+  const response = await fetch(href);
+  if (!response.ok) throw new Error(`Could not load the WebAssembly kernel from ${href}: HTTP ${response.status}.`);
+  return response.arrayBuffer();
+}
+
+/** Compiles the kernel once per source (cached). */
+export function compileKernel(source: KernelSource): Promise<WebAssembly.Module> {
+  if (source instanceof WebAssembly.Module) return Promise.resolve(source);
+  const key = source instanceof URL ? source.href : source;
+  let p = compiled.get(key);
+  if (!p) {
+    p = (async () => {
+      const bytes = typeof source === 'string' || source instanceof URL ? await fetchBytes(source) : source;
+      return WebAssembly.compile(bytes as BufferSource);
+    })();
+    compiled.set(key, p);
+    p.catch(() => compiled.delete(key));
+  }
+  return p;
+}
+
+/** A fresh kernel instance (its own memory). */
+export async function instantiateKernel(source: KernelSource): Promise<KernelExports> {
+  const module = await compileKernel(source);
+  const instance = await WebAssembly.instantiate(module, {
+    env: {
+      abort(_message: number, _file: number, line: number, column: number) {
+        throw new Error(`RCF kernel aborted at line ${line}, column ${column}.`);
+      },
+    },
+  });
+  return instance.exports as unknown as KernelExports;
+}
+
+/** Synchronous instantiation from a compiled module (Node, or a worker that compiled already). */
+export function instantiateKernelSync(module: WebAssembly.Module): KernelExports {
+  const instance = new WebAssembly.Instance(module, {
+    env: {
+      abort(_message: number, _file: number, line: number, column: number) {
+        throw new Error(`RCF kernel aborted at line ${line}, column ${column}.`);
+      },
+    },
+  });
+  return instance.exports as unknown as KernelExports;
+}

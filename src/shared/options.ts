@@ -1,0 +1,72 @@
+/**
+ * Forest options: names, defaults (each with its source) and validation. Shared by the kernel host, the
+ * worker, the command line and the page, so the same words mean the same thing everywhere.
+ */
+
+export type ScoringMode = 'score';
+
+export interface ForestOptions {
+  /** Trees in the forest. Default 50: Amazon RCF's default (100 in its command-line runner). */
+  numberOfTrees: number;
+  /** Points each tree keeps (reservoir size). Default 256: all reference implementations. */
+  sampleSize: number;
+  /** Consecutive input rows concatenated into one point. Default 8 for one column (OpenSearch AD), 1 for several. */
+  shingleSize: number;
+  /** Reservoir time decay lambda. Default 1 / (10 * sampleSize): Amazon RCF. 0 = uniform reservoir. */
+  timeDecay: number;
+  /** Rows the forest must have seen before it reports scores. Default sampleSize / 4: Amazon RCF. */
+  outputAfter: number;
+  /** Seed of the forest's random streams. Default 42. Same seed, input and options = same scores. */
+  seed: number;
+  /** Input columns per row (the dimension of a row before shingling). */
+  inputDimensions: number;
+}
+
+export type ForestOptionsInput = Partial<ForestOptions>;
+
+/** Limits that keep memory planning sane (about 1.5 GB at the extremes combined is refused). */
+export const LIMITS = {
+  numberOfTrees: [1, 1000],
+  sampleSize: [4, 8192],
+  shingleSize: [1, 256],
+  inputDimensions: [1, 1024],
+  seed: [0, Number.MAX_SAFE_INTEGER],
+} as const;
+
+export class OptionsError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'OptionsError';
+  }
+}
+
+function integerIn(name: keyof typeof LIMITS, value: number): number {
+  const [lo, hi] = LIMITS[name];
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < lo || value > hi) {
+    throw new OptionsError(`${name} must be a whole number from ${lo} to ${hi}; got ${String(value)}.`);
+  }
+  return value;
+}
+
+/** Fills in defaults and validates. Throws OptionsError naming the option, the range and the value. */
+export function resolveOptions(input: ForestOptionsInput = {}): ForestOptions {
+  const inputDimensions = integerIn('inputDimensions', input.inputDimensions ?? 1);
+  const sampleSize = integerIn('sampleSize', input.sampleSize ?? 256);
+  const numberOfTrees = integerIn('numberOfTrees', input.numberOfTrees ?? 50);
+  const shingleSize = integerIn('shingleSize', input.shingleSize ?? (inputDimensions === 1 ? 8 : 1));
+  const seed = integerIn('seed', input.seed ?? 42);
+  const timeDecay = input.timeDecay ?? 1 / (10 * sampleSize);
+  if (typeof timeDecay !== 'number' || !Number.isFinite(timeDecay) || timeDecay < 0 || timeDecay > 1) {
+    throw new OptionsError(`timeDecay must be a number from 0 to 1; got ${String(timeDecay)}.`);
+  }
+  const outputAfter = input.outputAfter ?? Math.floor(sampleSize / 4);
+  if (typeof outputAfter !== 'number' || !Number.isInteger(outputAfter) || outputAfter < 0) {
+    throw new OptionsError(`outputAfter must be a whole number of rows, 0 or more; got ${String(outputAfter)}.`);
+  }
+  if (shingleSize * inputDimensions > 4096) {
+    throw new OptionsError(
+      `shingleSize × input columns must be at most 4096; got ${shingleSize} × ${inputDimensions}.`,
+    );
+  }
+  return { numberOfTrees, sampleSize, shingleSize, timeDecay, outputAfter, seed, inputDimensions };
+}
