@@ -1,0 +1,46 @@
+/**
+ * Main-thread client of the forest worker: owns the worker's lifetime, turns callbacks into Comlink
+ * proxies, and maps an AbortSignal to cancel (between chunks) or, with `hard`, to terminating the worker.
+ */
+import * as Comlink from 'comlink';
+import type { ForestApi, ScoreChunk, ScoreRequest, ScoreSummary } from '../worker/forest-api';
+
+export type { DatasetView, ScoreChunk, ScoreRequest, ScoreSummary } from '../worker/forest-api';
+
+export class ForestClient {
+  private worker: Worker;
+  readonly api: Comlink.Remote<ForestApi>;
+
+  constructor() {
+    this.worker = new Worker(new URL('../worker/forest.worker.ts', import.meta.url), { type: 'module', name: 'rcf-forest' });
+    this.api = Comlink.wrap<ForestApi>(this.worker);
+  }
+
+  loadCsv(file: Blob | string, name: string) {
+    return this.api.loadCsv(file, name);
+  }
+
+  loadUrl(url: string, name: string) {
+    return this.api.loadUrl(new URL(url, location.href).href, name);
+  }
+
+  /** Scores the loaded dataset; `onChunk` sees scores as they arrive; `signal` cancels between chunks. */
+  async score(request: ScoreRequest, onChunk: (chunk: ScoreChunk) => void, signal?: AbortSignal): Promise<ScoreSummary> {
+    const onAbort = () => void this.api.cancel();
+    signal?.addEventListener('abort', onAbort, { once: true });
+    try {
+      return await this.api.score(request, Comlink.proxy(onChunk));
+    } finally {
+      signal?.removeEventListener('abort', onAbort);
+    }
+  }
+
+  exportCsv() {
+    return this.api.exportCsv();
+  }
+
+  dispose() {
+    this.api[Comlink.releaseProxy]();
+    this.worker.terminate();
+  }
+}

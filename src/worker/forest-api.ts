@@ -1,0 +1,181 @@
+/**
+ * The worker's one API object: coarse, data-only methods (a dataset or a chunk of rows in, scores out;
+ * never one message per point). The worker entry (forest.worker.ts) only exposes it through Comlink;
+ * tests and Node call the same object directly.
+ */
+import { RandomCutForest, type ForestStats } from '../forest/forest';
+import { resolveOptions, type ForestOptions, type ForestOptionsInput } from '../shared/options';
+import type { KernelSource } from '../kernel/kernel';
+import { parseCsvBlob, parseCsvText, tableToCsv, type ColumnInfo, type Table } from '../ingest';
+
+/** What the page needs to chart a dataset (numeric columns and time, no original cells). */
+export interface DatasetView {
+  name: string;
+  rows: number;
+  columns: ColumnInfo[];
+  timeColumn: string | null;
+  time: Float64Array | null;
+  numeric: { name: string; values: Float64Array }[];
+  warnings: string[];
+}
+
+export interface ScoreRequest {
+  /** Numeric columns scored together (one input vector per row). Default: the first numeric column. */
+  columns?: string[];
+  options?: ForestOptionsInput;
+  /** Rows per chunk sent back. */
+  chunkRows?: number;
+}
+
+/** Scores for rows [start, start + scores.length); NaN where no score is reported (warming up). */
+export interface ScoreChunk {
+  start: number;
+  scores: Float64Array;
+  rowsDone: number;
+  rows: number;
+}
+
+export interface ScoreSummary {
+  rows: number;
+  scored: number;
+  imputed: number;
+  milliseconds: number;
+  cancelled: boolean;
+  columns: string[];
+  options: ForestOptions;
+  memoryBytes: number;
+}
+
+const yieldToMessages = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
+
+export function createForestApi(kernel: KernelSource) {
+  let table: Table | null = null;
+  let tableName = '';
+  let scores: Float64Array | null = null;
+  let run = 0; // generation: a newer score() or cancel() stops an older run between chunks
+  let forest: RandomCutForest | null = null;
+
+  const view = (): DatasetView => {
+    const t = table!;
+    return {
+      name: tableName,
+      rows: t.rows,
+      columns: t.columns,
+      timeColumn: t.timeColumn,
+      time: t.time ? t.time.slice() : null,
+      numeric: [...t.numeric].map(([name, values]) => ({ name, values: values.slice() })),
+      warnings: t.warnings,
+    };
+  };
+
+  const api = {
+    /** Parses a CSV (a File/Blob or its text) in the worker and keeps it for scoring and export. */
+    async loadCsv(source: Blob | string, name: string): Promise<DatasetView> {
+      run++;
+      const parsed = typeof source === 'string' ? parseCsvText(source) : await parseCsvBlob(source);
+      table = parsed;
+      tableName = name;
+      scores = null;
+      return view();
+    },
+
+    /** Fetches and parses a CSV by URL (the built-in datasets). */
+    async loadUrl(url: string, name: string): Promise<DatasetView> {
+      const response = await fetch(url);
+      if (!response.ok) throw new Error(`Could not load ${name}: HTTP ${response.status} for ${url}.`);
+      return api.loadCsv(await response.blob(), name);
+    },
+
+    /**
+     * Scores the loaded dataset from its first row with a fresh forest, sending scores back in chunks
+     * through `onChunk`. A later score() or cancel() stops it between chunks; what was scored is kept.
+     */
+    async score(request: ScoreRequest, onChunk?: (chunk: ScoreChunk) => void): Promise<ScoreSummary> {
+      if (!table) throw new Error('No dataset is loaded: load a CSV file first.');
+      const t = table;
+      const me = ++run;
+      const numericNames = [...t.numeric.keys()];
+      const columns = request.columns?.length ? request.columns : numericNames.slice(0, 1);
+      if (columns.length === 0) {
+        throw new Error('This file has no numeric column to score: it needs at least one column of numbers.');
+      }
+      for (const c of columns) {
+        if (!t.numeric.has(c)) {
+          throw new Error(`Column "${c}" is not a numeric column of this file; numeric columns: ${numericNames.join(', ') || 'none'}.`);
+        }
+      }
+      const options = resolveOptions({ ...request.options, inputDimensions: columns.length });
+      const started = performance.now();
+      const f = await RandomCutForest.create(options, kernel);
+      const m = columns.length;
+      const source = columns.map((c) => t.numeric.get(c)!);
+      const all = new Float64Array(t.rows).fill(NaN);
+      scores = all;
+      const chunkRows = Math.max(64, request.chunkRows ?? 4096);
+      const rows = new Float64Array(chunkRows * m);
+      let done = 0;
+      let cancelled = false;
+      while (done < t.rows) {
+        if (run !== me) {
+          cancelled = true;
+          break;
+        }
+        const n = Math.min(chunkRows, t.rows - done);
+        for (let r = 0; r < n; r++) for (let j = 0; j < m; j++) rows[r * m + j] = source[j][done + r];
+        const out = all.subarray(done, done + n);
+        f.process(rows.subarray(0, n * m), out);
+        done += n;
+        onChunk?.({ start: done - n, scores: out.slice(), rowsDone: done, rows: t.rows });
+        await yieldToMessages();
+      }
+      let scored = 0;
+      for (let i = 0; i < done; i++) if (!Number.isNaN(all[i])) scored++;
+      return {
+        rows: done,
+        scored,
+        imputed: f.imputed,
+        milliseconds: performance.now() - started,
+        cancelled,
+        columns,
+        options,
+        memoryBytes: f.stats().memoryBytes,
+      };
+    },
+
+    /** Stops a running score() between chunks (what was scored stays). */
+    cancel(): void {
+      run++;
+    },
+
+    /** The loaded dataset as CSV, every original row and column, plus `score` (empty where none). */
+    async exportCsv(): Promise<string> {
+      if (!table) throw new Error('No dataset is loaded.');
+      return tableToCsv(table, [{ name: 'score', values: scores ?? new Float64Array(table.rows).fill(NaN) }]);
+    },
+
+    // --- a forest fed directly, for dashboards that stream their own rows ---
+
+    /** Creates (or replaces) the worker's streaming forest. */
+    async configure(options: ForestOptionsInput = {}): Promise<ForestOptions> {
+      forest = await RandomCutForest.create(options, kernel);
+      return forest.options;
+    },
+
+    /** Scores then learns a chunk of rows (row-major); returns one score per row (NaN while warming up). */
+    async process(rows: Float64Array): Promise<Float64Array> {
+      if (!forest) forest = await RandomCutForest.create({}, kernel);
+      return forest.process(rows);
+    },
+
+    async reset(): Promise<void> {
+      forest?.reset();
+    },
+
+    async stats(): Promise<ForestStats | null> {
+      return forest ? forest.stats() : null;
+    },
+  };
+  return api;
+}
+
+export type ForestApi = ReturnType<typeof createForestApi>;
