@@ -3,7 +3,10 @@
  * (already shingled) points handed in through the input column. One forest per WebAssembly instance;
  * several instances can hold disjoint ranges of one forest's trees (sharding across workers).
  */
-import { T, D, B, plan, input, output } from './layout';
+import { T, D, B, plan, input, output, scratch } from './layout';
+import { attributeTree } from './attribution';
+import { codispTree } from './codisp';
+import { imputePoint } from './imputation';
 import { seedTree, uniformOpen } from './random';
 import {
   clearPoints, allocatePoint, freePoint, pointAddress, addReference, releaseReference, referenceCount,
@@ -19,6 +22,10 @@ import { N } from './layout';
 /** Flags of `process`. */
 export const SCORE: i32 = 1;
 export const UPDATE: i32 = 2;
+/** With SCORE: also write each point's attribution (high[D], low[D], summed over trees). */
+export const ATTRIBUTION: i32 = 4;
+/** With SCORE: the score column holds the expected CoDisp instead of the expected inverse depth. */
+export const CODISP: i32 = 8;
 
 /**
  * Tree scores are summed as integers in units of 2^-32 (each tree's score rounded to that grid), so the
@@ -105,15 +112,56 @@ export function process(count: i32, flags: i32): i32 {
     if (!finite) {
       freePoint(slot);
       store<f64>(output + (<usize>i << 3), NaN);
+      if (flags & ATTRIBUTION) {
+        const into = attributionAddress(i);
+        for (let k = 0; k < 2 * D; k++) store<f64>(into + (<usize>k << 3), NaN);
+      }
       continue;
     }
     if (flags & SCORE) {
       let sum: i64 = 0;
-      for (let t = 0; t < T; t++) sum += <i64>nearest(scoreTree(t, at) * SCORE_UNIT);
+      if (flags & CODISP) {
+        for (let t = 0; t < T; t++) sum += <i64>nearest(codispTree(t, at) * SCORE_UNIT);
+      } else if (flags & ATTRIBUTION) {
+        const into = attributionAddress(i);
+        for (let k = 0; k < 2 * D; k++) store<f64>(into + (<usize>k << 3), 0);
+        const work = scratch + ((<usize>T * <usize>D) << 3);
+        for (let t = 0; t < T; t++) sum += <i64>nearest(attributeTree(t, at, into, work) * SCORE_UNIT);
+      } else {
+        for (let t = 0; t < T; t++) sum += <i64>nearest(scoreTree(t, at) * SCORE_UNIT);
+      }
       store<f64>(output + (<usize>i << 3), <f64>sum);
     }
     if (flags & UPDATE) update(slot);
     else freePoint(slot);
+  }
+  return n;
+}
+
+/** Where point i's attribution (high[D] then low[D]) goes in the output column. */
+function attributionAddress(i: i32): usize {
+  return output + ((<usize>B + <usize>i * <usize>(2 * D)) << 3);
+}
+
+/**
+ * For `count` points of the input column, writes the values of coordinates [from, to) that would make each
+ * normal (median over trees of the imputed values; see imputation.ts) to output[i * (to - from) ..]. NaN
+ * where the forest is empty. Does not change the forest. Called by the host for anomalous points only.
+ */
+export function impute(count: i32, from: i32, to: i32): i32 {
+  const n = count < B ? count : B;
+  if (from < 0 || to > D || from >= to) return 0;
+  const width = to - from;
+  for (let i = 0; i < n; i++) {
+    const slot = allocatePoint();
+    const at = pointAddress(slot);
+    const row = input + ((<usize>i * <usize>D) << 3);
+    for (let j = 0; j < D; j++) store<f32>(at + (<usize>j << 2), <f32>load<f64>(row + (<usize>j << 3)));
+    const into = output + ((<usize>i * <usize>width) << 3);
+    if (!imputePoint(at, from, to, into, scratch)) {
+      for (let k = 0; k < width; k++) store<f64>(into + (<usize>k << 3), NaN);
+    }
+    freePoint(slot);
   }
   return n;
 }

@@ -2,7 +2,9 @@
  * The kernel's export surface: everything the host (src/kernel) may call. Numbers only cross the
  * boundary; bulk data goes through the input and output columns, addressed by `column`.
  */
-export { configure, reset, process, updateCount, brokenCount, SCORE, UPDATE, SCORE_UNIT } from './forest';
+export {
+  configure, reset, process, impute, updateCount, brokenCount, SCORE, UPDATE, ATTRIBUTION, CODISP, SCORE_UNIT,
+} from './forest';
 export { pointsInUse, referenceCount } from './point-store';
 export { nodesInUse } from './node-store';
 export { sampleSizeOf } from './sampler';
@@ -12,7 +14,7 @@ import * as layout from './layout';
  * Address of a column of the memory plan (see layout.ts), for the host's typed views. Ids:
  * 0 input, 1 output, 2 pointValue, 3 pointRef, 4 nodeLeft, 5 nodeRight, 6 nodeParent, 7 cutDimension,
  * 8 cutValue, 9 mass, 10 boxMin, 11 boxMax, 12 leafPoint, 13 leafMass, 14 leafParent, 15 root,
- * 16 samplePoint, 17 sampleWeight, 18 sampleCount, 19 randomState, 20 planEnd.
+ * 16 samplePoint, 17 sampleWeight, 18 sampleCount, 19 randomState, 20 planEnd, 21 scratch.
  */
 export function column(id: i32): usize {
   switch (id) {
@@ -37,6 +39,7 @@ export function column(id: i32): usize {
     case 18: return layout.sampleCount;
     case 19: return layout.randomState;
     case 20: return layout.planEnd;
+    case 21: return layout.scratch;
     default: return 0;
   }
 }

@@ -29,8 +29,9 @@
  * | samplePoint   | i32  | T*N      | the point slot held by each reservoir entry                      |
  * | sampleCount   | i32  | T        | entries in each reservoir                                        |
  * | input         | f64  | B*D      | points handed in by the host, one batch                          |
- * | output        | f64  | B*K      | per-point results handed back (K = D*2+1 with attribution)       |
+ * | output        | f64  | B*(1+2D) | per point: score (B f64), then attribution (high D, low D each)   |
  * | path          | i32  | N+2      | scratch: the nodes from the root to a leaf                       |
+ * | scratch       | f64  | T*D+2D   | scratch: per-tree attribution, imputed values per tree           |
  *
  * Child encoding (one rule everywhere): an i32 `c >= 0` is the global internal node index
  * `tree*NI + k`; `c < 0` is the leaf with global index `~c` (that is `-c - 1`); NULL = i32.MIN_VALUE.
@@ -75,6 +76,7 @@ export let sampleCount: usize = 0;
 export let input: usize = 0;
 export let output: usize = 0;
 export let path: usize = 0;
+export let scratch: usize = 0;
 export let planEnd: usize = 0;
 
 let cursor: usize = 0;
@@ -127,6 +129,7 @@ export function plan(trees: i32, sampleSize: i32, dimensions: i32, batch: i32): 
   input = take(<usize>B * d * 8);
   output = take(<usize>B * <usize>OUT_STRIDE * 8);
   path = take((n + 2) * 4);
+  scratch = take((t * d + 2 * d) * 8);
   planEnd = cursor;
   const needPages = <i32>((planEnd + 0xffff) >> 16);
   const havePages = memory.size();

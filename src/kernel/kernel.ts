@@ -25,7 +25,7 @@ export const Column = {
   input: 0, output: 1, pointValue: 2, pointRef: 3, nodeLeft: 4, nodeRight: 5, nodeParent: 6,
   cutDimension: 7, cutValue: 8, mass: 9, boxMin: 10, boxMax: 11, leafPoint: 12, leafMass: 13,
   leafParent: 14, root: 15, samplePoint: 16, sampleWeight: 17, sampleCount: 18, randomState: 19,
-  planEnd: 20,
+  planEnd: 20, scratch: 21,
 } as const;
 
 export const SCORE = 1;
