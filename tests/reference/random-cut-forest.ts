@@ -515,6 +515,8 @@ export class ReferenceForest {
   readonly reservoirs: MaxHeap[] = [];
   /** Updates so far (finite points offered to the samplers). */
   sequence = 0;
+  /** Reservoir entries evicted so far, over all trees. */
+  evictions = 0;
   /** Reservoir entries holding each stored point, over all trees. */
   readonly references = new Map<StoredPoint, number>();
 
@@ -562,6 +564,7 @@ export class ReferenceForest {
         this.addReference(held);
       } else if (w < heap.top().weight) {
         const evicted = heap.top().point;
+        this.evictions++;
         tree.delete(evicted.values);
         this.releaseReference(evicted);
         const held = tree.insert(p);
