@@ -11,6 +11,7 @@ export interface KernelExports {
   ): number;
   reset(): void;
   process(count: number, flags: number): number;
+  impute(count: number, from: number, to: number): number;
   updateCount(): number;
   brokenCount(): number;
   pointsInUse(): number;
@@ -30,6 +31,8 @@ export const Column = {
 
 export const SCORE = 1;
 export const UPDATE = 2;
+export const ATTRIBUTION = 4;
+export const CODISP = 8;
 /** Tree scores come back summed in units of 2^-32 (assembly/forest.ts). */
 export const SCORE_UNIT = 4294967296;
 

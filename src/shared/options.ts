@@ -3,7 +3,12 @@
  * worker, the command line and the page, so the same words mean the same thing everywhere.
  */
 
-export type ScoringMode = 'score';
+/** 'score': expected inverse depth (Amazon RCF's scale). 'codisp': expected collusive displacement (rrcf's). */
+export type ScoringMode = 'score' | 'codisp';
+/** What happens to a missing or non-finite value (rcf-spec section 8). */
+export type MissingValues = 'carry' | 'zero' | 'skip' | 'error';
+export const SCORING_MODES: readonly ScoringMode[] = ['score', 'codisp'];
+export const MISSING_VALUES: readonly MissingValues[] = ['carry', 'zero', 'skip', 'error'];
 
 export interface ForestOptions {
   /** Trees in the forest. Default 50: Amazon RCF's default (100 in its command-line runner). */
@@ -20,6 +25,16 @@ export interface ForestOptions {
   seed: number;
   /** Input columns per row (the dimension of a row before shingling). */
   inputDimensions: number;
+  /** Default 'score'. */
+  scoringMode: ScoringMode;
+  /**
+   * Divide each input column by its running standard deviation, so a column in thousands does not drown
+   * one in fractions. Default false here; the page and the command line turn it on when the columns'
+   * ranges differ by more than 100 times (and say so).
+   */
+  normalize: boolean;
+  /** Default 'carry': the previous row's value is used, and the row is marked imputed. */
+  missingValues: MissingValues;
 }
 
 export type ForestOptionsInput = Partial<ForestOptions>;
@@ -68,5 +83,18 @@ export function resolveOptions(input: ForestOptionsInput = {}): ForestOptions {
       `shingleSize × input columns must be at most 4096; got ${shingleSize} × ${inputDimensions}.`,
     );
   }
-  return { numberOfTrees, sampleSize, shingleSize, timeDecay, outputAfter, seed, inputDimensions };
+  const scoringMode = input.scoringMode ?? 'score';
+  if (!SCORING_MODES.includes(scoringMode)) {
+    throw new OptionsError(`scoringMode must be one of ${SCORING_MODES.join(', ')}; got ${String(scoringMode)}.`);
+  }
+  const missingValues = input.missingValues ?? 'carry';
+  if (!MISSING_VALUES.includes(missingValues)) {
+    throw new OptionsError(`missingValues must be one of ${MISSING_VALUES.join(', ')}; got ${String(missingValues)}.`);
+  }
+  const normalize = input.normalize ?? false;
+  if (typeof normalize !== 'boolean') throw new OptionsError(`normalize must be true or false; got ${String(normalize)}.`);
+  return {
+    numberOfTrees, sampleSize, shingleSize, timeDecay, outputAfter, seed, inputDimensions, scoringMode, normalize,
+    missingValues,
+  };
 }
