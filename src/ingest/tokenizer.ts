@@ -19,6 +19,7 @@ import { CsvError } from './types';
 
 /** Longest record (row) accepted, in UTF-16 code units. */
 export const MAX_RECORD_CHARS = 8 * 1024 * 1024;
+const MAX_RECORD_TEXT = '8,388,608';
 
 export type RecordSink = (cells: string[], line: number) => void;
 
@@ -51,6 +52,7 @@ export class Tokenizer {
   };
   private readonly delimiter: string;
   private readonly delimCode: number;
+  private readonly whitespaceDelimiter: boolean;
   private readonly sink: RecordSink;
   /** Text not yet turned into records (the start of an incomplete record). */
   private rest = '';
@@ -59,9 +61,14 @@ export class Tokenizer {
   private stopped = false;
   private done = false;
 
-  constructor(delimiter: string, sink: RecordSink) {
+  private readonly fastPath: boolean;
+
+  /** `fastPath: false` sends every line through the character loop (tests compare the two). */
+  constructor(delimiter: string, sink: RecordSink, options: { fastPath?: boolean } = {}) {
+    this.fastPath = options.fastPath ?? true;
     this.delimiter = delimiter;
     this.delimCode = delimiter.charCodeAt(0);
+    this.whitespaceDelimiter = this.delimCode === TAB || this.delimCode === SPACE;
     this.sink = sink;
   }
 
@@ -107,7 +114,7 @@ export class Tokenizer {
         if (nextCR < 0) nextCR = n;
       }
       const nl = buf.indexOf('\n', p);
-      if (nl >= 0 && nl < nextQuote && nl - p <= MAX_RECORD_CHARS && (nextCR >= nl - 1)) {
+      if (this.fastPath && nl >= 0 && nl < nextQuote && nl - p <= MAX_RECORD_CHARS && (nextCR >= nl - 1)) {
         // fast path: a whole line with no quote and no lone CR
         let end = nl;
         if (nextCR === nl - 1) {
@@ -121,14 +128,19 @@ export class Tokenizer {
         p = nl + 1;
         if (text.indexOf(delim) < 0) {
           const cell = text.trim();
-          if (cell.length === 0) {
-            this.blank(line);
-            continue;
-          }
-          this.sink([cell], line);
+          if (cell.length === 0) this.blank(line);
+          else this.sink([cell], line);
+        } else if (this.whitespaceDelimiter && text.trim().length === 0) {
+          this.blank(line);
         } else {
           const cells = text.split(delim);
-          for (let i = 0; i < cells.length; i++) cells[i] = cells[i]!.trim();
+          for (let i = 0; i < cells.length; i++) {
+            const cell = cells[i]!;
+            const a = cell.charCodeAt(0);
+            const b = cell.charCodeAt(cell.length - 1);
+            // trim only when an end may be whitespace (trim also removes Unicode spaces, all above 127)
+            if (!(a > SPACE && a < 127 && b > SPACE && b < 127)) cells[i] = cell.trim();
+          }
           this.sink(cells, line);
         }
         continue;
@@ -153,6 +165,8 @@ export class Tokenizer {
     let line = this.line;
     const cells: string[] = [];
     let quoted = false;
+    let stray = 0; // counted into stats only once the record is complete
+    let firstStray = 0;
     for (;;) {
       // leading spaces (not when the delimiter is itself a space or a tab)
       let q = p;
@@ -171,7 +185,7 @@ export class Tokenizer {
         for (;;) {
           if (i - start > MAX_RECORD_CHARS) {
             throw new CsvError(
-              `Line ${fieldLine}, column ${column}: a quoted cell runs on for more than ${MAX_RECORD_CHARS.toLocaleString('en-US')} characters without its closing quote ("). ` +
+              `Line ${fieldLine}, column ${column}: a quoted cell runs on for more than ${MAX_RECORD_TEXT} characters without its closing quote ("). ` +
                 `A quote inside a quoted cell must be doubled (""); check the quotes near line ${fieldLine} and try again.`,
               fieldLine,
               column,
@@ -223,7 +237,7 @@ export class Tokenizer {
             }
             if (j >= n && !final) return -1;
             value += buf.slice(i, j).trimEnd();
-            if (this.stats.strayAfterQuote++ === 0) this.stats.firstStrayAfterQuote = fieldLine;
+            if (stray++ === 0) firstStray = fieldLine;
             i = j;
           }
         }
@@ -267,17 +281,28 @@ export class Tokenizer {
       break;
     }
     this.line = line;
-    if (!quoted && cells.length === 1 && cells[0] === '') this.blank(startLine);
+    if (stray) {
+      if (this.stats.strayAfterQuote === 0) this.stats.firstStrayAfterQuote = firstStray;
+      this.stats.strayAfterQuote += stray;
+    }
+    if (!quoted && isBlank(cells, d)) this.blank(startLine);
     else this.sink(cells, startLine);
     return p;
   }
 
   private tooLong(line: number): CsvError {
     return new CsvError(
-      `Line ${line}: a row runs on for more than ${MAX_RECORD_CHARS.toLocaleString('en-US')} characters without a line break. ` +
+      `Line ${line}: a row runs on for more than ${MAX_RECORD_TEXT} characters without a line break. ` +
         'Expected rows separated by line breaks; this does not look like a CSV file. Check that the file is a CSV (comma, semicolon, tab or pipe separated values).',
       line,
       null,
     );
   }
+}
+
+/** A line of whitespace only (with a tab or space delimiter, that can be several empty cells). */
+function isBlank(cells: string[], delimiter: number): boolean {
+  if (cells.length > 1 && delimiter !== TAB && delimiter !== SPACE) return false;
+  for (const c of cells) if (c !== '') return false;
+  return true;
 }
