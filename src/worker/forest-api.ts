@@ -6,7 +6,7 @@
 import { RandomCutForest, type ForestStats } from '../forest/forest';
 import { resolveOptions, type ForestOptions, type ForestOptionsInput } from '../shared/options';
 import type { KernelSource } from '../kernel/kernel';
-import { parseCsvBlob, parseCsvText, tableToCsv, type ColumnInfo, type Table } from '../ingest';
+import { parseCsvBlob, parseCsvText, tableToCsv, CsvError, type ColumnInfo, type Table } from '../ingest';
 
 /** What the page needs to chart a dataset (numeric columns and time, no original cells). */
 export interface DatasetView {
@@ -54,6 +54,7 @@ export function createForestApi(kernel: KernelSource) {
   let scores: Float64Array | null = null;
   let run = 0; // generation: a newer score() or cancel() stops an older run between chunks
   let forest: RandomCutForest | null = null;
+  let loads = 0; // generation of loadCsv: only the newest load may replace the table
 
   const view = (): DatasetView => {
     const t = table!;
@@ -69,10 +70,23 @@ export function createForestApi(kernel: KernelSource) {
   };
 
   const api = {
-    /** Parses a CSV (a File/Blob or its text) in the worker and keeps it for scoring and export. */
+    /**
+     * Parses a CSV (a File/Blob or its text) in the worker and keeps it for scoring and export. A file
+     * that cannot be scored (no data rows, no numeric column) is rejected and the dataset already loaded
+     * stays. When loads overlap, the one asked last wins.
+     */
     async loadCsv(source: Blob | string, name: string): Promise<DatasetView> {
-      run++;
+      const me = ++loads;
       const parsed = typeof source === 'string' ? parseCsvText(source) : await parseCsvBlob(source);
+      if (parsed.rows === 0) {
+        throw new CsvError(`${name} has a header line but no data rows. Choose a CSV file with data.`);
+      }
+      if (parsed.numeric.size === 0) {
+        const columns = parsed.columns.map((c) => `"${c.name}" (${c.kind})`).join(', ');
+        throw new CsvError(`${name} has no numeric column to score; its columns: ${columns}. Choose a file with a column of numbers.`);
+      }
+      if (me !== loads) throw new Error(`Loading ${name} was superseded by a newer file.`);
+      run++;
       table = parsed;
       tableName = name;
       scores = null;
@@ -90,7 +104,7 @@ export function createForestApi(kernel: KernelSource) {
      * Scores the loaded dataset from its first row with a fresh forest, sending scores back in chunks
      * through `onChunk`. A later score() or cancel() stops it between chunks; what was scored is kept.
      */
-    async score(request: ScoreRequest, onChunk?: (chunk: ScoreChunk) => void): Promise<ScoreSummary> {
+    async score(request: ScoreRequest, onChunk?: (chunk: ScoreChunk) => void | Promise<void>): Promise<ScoreSummary> {
       if (!table) throw new Error('No dataset is loaded: load a CSV file first.');
       const t = table;
       const me = ++run;
@@ -125,7 +139,8 @@ export function createForestApi(kernel: KernelSource) {
         const out = all.subarray(done, done + n);
         f.process(rows.subarray(0, n * m), out);
         done += n;
-        onChunk?.({ start: done - n, scores: out.slice(), rowsDone: done, rows: t.rows });
+        // awaited: the page has the chunk before the next one (and the result) is sent
+        await onChunk?.({ start: done - n, scores: out.slice(), rowsDone: done, rows: t.rows });
         await yieldToMessages();
       }
       let scored = 0;
