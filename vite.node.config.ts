@@ -3,6 +3,7 @@ import { defineConfig } from 'vite';
 // Bundles the Node entry points: the library (index.js) and the command line (cli.js). Dependencies stay
 // external: they are installed with the package.
 export default defineConfig({
+  publicDir: false,
   build: {
     ssr: true,
     outDir: 'dist/node',
