@@ -9,7 +9,7 @@ import {
 } from './browser';
 
 const ROWS = 22_695;
-/** Rows with no score: the first max(outputAfter = 256 / 4, shingleSize − 1 = 7) = 64. */
+/** Rows with no score: the first max(outputAfter = 256 / 4, shingleSize − 1 = 0) = 64. */
 const WARM_UP = 64;
 
 let s: Session;

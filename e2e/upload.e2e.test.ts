@@ -69,7 +69,7 @@ describe('upload', () => {
     expect(await page.locator('select b, .readout b, h2 b').count()).toBe(0);
     expect(await select.inputValue()).toBe('temperature');
 
-    // no NAB windows for this file; the highest score is at the spike (the shingle holds it for 8 rows)
+    // no NAB windows for this file; the highest score is at the spike 
     expect(await valuesChart().locator('rect.band').count()).toBe(0);
     await page.mouse.move(0, 0);
     expect(await readout()).toMatch(/Highest score so far\s+time 2024-03-02 01:0[0-7] UTC/);

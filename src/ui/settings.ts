@@ -15,7 +15,10 @@ export interface Settings {
 export const SETTING_NAMES = ['numberOfTrees', 'sampleSize', 'shingleSize', 'seed'] as const;
 
 /** The defaults of src/shared/options.ts for one input column. */
-export const DEFAULT_SETTINGS: Settings = { numberOfTrees: 50, sampleSize: 256, shingleSize: 8, seed: 42 };
+export const DEFAULT_SETTINGS: Settings = (() => {
+  const { numberOfTrees, sampleSize, shingleSize, seed } = resolveOptions({ inputDimensions: 1 });
+  return { numberOfTrees, sampleSize, shingleSize, seed };
+})();
 
 /** Rows that get no score: the shingle must fill (shingleSize − 1 rows) and outputAfter rows must be seen. */
 export function warmUpRows(options: Pick<ForestOptions, 'outputAfter' | 'shingleSize'>): number {
