@@ -90,7 +90,7 @@ describe('upload', () => {
     expect(s.errors).toEqual([]);
   });
 
-  it('downloads <name>-scores.csv: every row and column of the file, plus score (empty while warming up)', async () => {
+  it('downloads <name>-scores.csv: every row and column of the file, plus score, grade, threshold (empty while warming up)', async () => {
     const [download] = await Promise.all([
       page.waitForEvent('download'),
       page.getByRole('button', { name: /Download/ }).click(),
@@ -98,13 +98,14 @@ describe('upload', () => {
     expect(download.suggestedFilename()).toBe('sensor-log-scores.csv');
     const rows = readCsv(readFileSync(await download.path(), 'utf8'));
     while (rows.length && rows[rows.length - 1].every((c) => c === '')) rows.pop();
-    expect(rows[0]).toEqual(['timestamp', 'temperature', PRESSURE, 'note', 'score']);
+    expect(rows[0]).toEqual(['timestamp', 'temperature', PRESSURE, 'note', 'score', 'grade', 'threshold']);
     expect(rows.length).toBe(ROWS + 1);
+    let alerts = 0;
     let peak = -1;
     let max = -Infinity;
     for (let i = 1; i <= ROWS; i++) {
       const row = rows[i];
-      expect(row.length).toBe(5);
+      expect(row.length).toBe(7);
       expect(row.slice(0, 4)).toEqual(log.cells[i]); // the original cells, unchanged
       const score = row[4];
       if (i - 1 < WARM_UP) {
@@ -114,6 +115,11 @@ describe('upload', () => {
         expect(score, `row ${i - 1}`).not.toBe('');
         expect(Number.isFinite(v), `row ${i - 1}: ${score}`).toBe(true);
         expect(v).toBeGreaterThanOrEqual(0);
+        const grade = Number(row[5]);
+        expect(grade).toBeGreaterThanOrEqual(0);
+        expect(grade).toBeLessThanOrEqual(1);
+        if (grade > 0) alerts++;
+        expect(Number(row[6])).toBeGreaterThan(0);
         if (v > max) {
           max = v;
           peak = i - 1;
@@ -123,6 +129,9 @@ describe('upload', () => {
     // these are the scores of the column scored last (pressure): highest at its dip
     expect(peak).toBeGreaterThanOrEqual(DIP_ROW);
     expect(peak).toBeLessThan(DIP_ROW + 12);
+    // the dip raises an alert, and alerts are rare (one per incident)
+    expect(alerts).toBeGreaterThanOrEqual(1);
+    expect(alerts).toBeLessThan(10);
   });
 
   it('loads a CSV dropped anywhere on the page (no time column: x is the row number)', async () => {
@@ -185,7 +194,7 @@ describe('files that cannot be used', () => {
       page.getByRole('button', { name: /Download/ }).click(),
     ]);
     expect(download.suggestedFilename()).toBe('sensor-log-scores.csv');
-    expect(readCsv(readFileSync(await download.path(), 'utf8'))[0]).toEqual(['timestamp', 'temperature', PRESSURE, 'note', 'score']);
+    expect(readCsv(readFileSync(await download.path(), 'utf8'))[0]).toEqual(['timestamp', 'temperature', PRESSURE, 'note', 'score', 'grade', 'threshold']);
 
     // the error can be dismissed, and the page still works: pick the other column and score it
     await page.getByRole('button', { name: 'Dismiss' }).click();

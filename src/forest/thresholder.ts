@@ -300,3 +300,17 @@ export class Thresholder {
     this.events.length = 0;
   }
 }
+
+/**
+ * The thresholder that goes with a forest: quiet until sampleSize rows (`alertAfter`), the forest's
+ * shingleSize, and for scoringMode 'codisp' (another scale) no absolute floor and no alert before the
+ * statistics are warm. `overrides` (e.g. z) win.
+ */
+export function thresholderFor(
+  forest: { shingleSize: number; sampleSize: number; scoringMode: 'score' | 'codisp' },
+  overrides: Partial<ThresholdOptions> = {},
+): Thresholder {
+  const scale: Partial<ThresholdOptions> =
+    forest.scoringMode === 'codisp' ? { floor: 0, initialThreshold: Number.MAX_VALUE } : {};
+  return new Thresholder({ shingleSize: forest.shingleSize, alertAfter: forest.sampleSize, ...scale, ...overrides });
+}

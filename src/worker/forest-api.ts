@@ -4,6 +4,7 @@
  * tests and Node call the same object directly.
  */
 import { RandomCutForest, type ForestStats } from '../forest/forest';
+import { thresholderFor, type AnomalyEvent, type ThresholdOptions } from '../forest/thresholder';
 import { resolveOptions, type ForestOptions, type ForestOptionsInput } from '../shared/options';
 import type { KernelSource } from '../kernel/kernel';
 import { parseCsvBlob, parseCsvText, tableToCsv, CsvError, type ColumnInfo, type Table } from '../ingest';
@@ -23,6 +24,8 @@ export interface ScoreRequest {
   /** Numeric columns scored together (one input vector per row). Default: the first numeric column. */
   columns?: string[];
   options?: ForestOptionsInput;
+  /** Thresholder settings (z, ...); defaults from src/forest/thresholder.ts. */
+  threshold?: Partial<ThresholdOptions>;
   /** Rows per chunk sent back. */
   chunkRows?: number;
 }
@@ -31,6 +34,10 @@ export interface ScoreRequest {
 export interface ScoreChunk {
   start: number;
   scores: Float64Array;
+  /** Anomaly grade per row in [0, 1]; > 0 where an alert is raised; NaN where there is no score. */
+  grades: Float64Array;
+  /** The alert threshold each score was compared with (NaN where there is no score). */
+  thresholds: Float64Array;
   rowsDone: number;
   rows: number;
 }
@@ -44,6 +51,8 @@ export interface ScoreSummary {
   columns: string[];
   options: ForestOptions;
   memoryBytes: number;
+  /** One per incident: start (first alert row), end, peak row, score and grade. */
+  events: AnomalyEvent[];
 }
 
 const yieldToMessages = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
@@ -52,6 +61,8 @@ export function createForestApi(kernel: KernelSource) {
   let table: Table | null = null;
   let tableName = '';
   let scores: Float64Array | null = null;
+  let grades: Float64Array | null = null;
+  let thresholds: Float64Array | null = null;
   let run = 0; // generation: a newer score() or cancel() stops an older run between chunks
   let forest: RandomCutForest | null = null;
   let loads = 0; // generation of loadCsv: only the newest load may replace the table
@@ -89,7 +100,7 @@ export function createForestApi(kernel: KernelSource) {
       run++;
       table = parsed;
       tableName = name;
-      scores = null;
+      scores = grades = thresholds = null;
       return view();
     },
 
@@ -124,7 +135,12 @@ export function createForestApi(kernel: KernelSource) {
       const m = columns.length;
       const source = columns.map((c) => t.numeric.get(c)!);
       const all = new Float64Array(t.rows).fill(NaN);
+      const allGrades = new Float64Array(t.rows).fill(NaN);
+      const allThresholds = new Float64Array(t.rows).fill(NaN);
       scores = all;
+      grades = allGrades;
+      thresholds = allThresholds;
+      const thresholder = thresholderFor(options, request.threshold);
       const chunkRows = Math.max(64, request.chunkRows ?? 4096);
       const rows = new Float64Array(chunkRows * m);
       let done = 0;
@@ -138,9 +154,21 @@ export function createForestApi(kernel: KernelSource) {
         for (let r = 0; r < n; r++) for (let j = 0; j < m; j++) rows[r * m + j] = source[j][done + r];
         const out = all.subarray(done, done + n);
         f.process(rows.subarray(0, n * m), out);
+        for (let r = 0; r < n; r++) {
+          const g = thresholder.grade(done + r, out[r]);
+          allGrades[done + r] = g.grade;
+          allThresholds[done + r] = g.threshold;
+        }
         done += n;
         // awaited: the page has the chunk before the next one (and the result) is sent
-        await onChunk?.({ start: done - n, scores: out.slice(), rowsDone: done, rows: t.rows });
+        await onChunk?.({
+          start: done - n,
+          scores: out.slice(),
+          grades: allGrades.slice(done - n, done),
+          thresholds: allThresholds.slice(done - n, done),
+          rowsDone: done,
+          rows: t.rows,
+        });
         await yieldToMessages();
       }
       let scored = 0;
@@ -154,6 +182,7 @@ export function createForestApi(kernel: KernelSource) {
         columns,
         options,
         memoryBytes: f.stats().memoryBytes,
+        events: thresholder.events.map((e) => ({ ...e })),
       };
     },
 
@@ -162,10 +191,15 @@ export function createForestApi(kernel: KernelSource) {
       run++;
     },
 
-    /** The loaded dataset as CSV, every original row and column, plus `score` (empty where none). */
+    /** The loaded dataset as CSV: every original row and column, plus score, grade, threshold (empty where none). */
     async exportCsv(): Promise<string> {
       if (!table) throw new Error('No dataset is loaded.');
-      return tableToCsv(table, [{ name: 'score', values: scores ?? new Float64Array(table.rows).fill(NaN) }]);
+      const none = () => new Float64Array(table!.rows).fill(NaN);
+      return tableToCsv(table, [
+        { name: 'score', values: scores ?? none() },
+        { name: 'grade', values: grades ?? none() },
+        { name: 'threshold', values: thresholds ?? none() },
+      ]);
     },
 
     // --- a forest fed directly, for dashboards that stream their own rows ---
