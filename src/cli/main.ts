@@ -1,129 +1,269 @@
 /**
  * The `rcf` command line: the same WASM kernel as the page, on files from a terminal.
- * Output (CSV) goes to stdout; progress and messages to stderr.
+ * Output (CSV or JSON lines) goes to stdout; progress, notes and warnings to stderr.
+ *
+ * Files are streamed: read by chunks, parsed, scored and written chunk by chunk, so memory stays bounded
+ * whatever the file's size (src/ingest/stream.ts decides the format and column kinds on the first rows).
  */
 import { parseArgs } from 'node:util';
-import { readFile } from 'node:fs/promises';
-import { RandomCutForest } from '../forest/forest';
-import { resolveOptions, OptionsError, type ForestOptionsInput } from '../shared/options';
-import { parseCsvText, tableToCsv, CsvError, type Table } from '../ingest';
+import { MissingValueError } from '../forest/forest';
+import { OptionsError } from '../shared/options';
+import { CsvError } from '../ingest';
 import type { KernelSource } from '../kernel/kernel';
+import { UsageError } from './errors';
+import { inspect } from './inspect';
+import { score } from './score';
+import { StopSignal } from './input';
 
 export const HELP = `rcf: Random Cut Forest anomaly scores for CSV files (WebAssembly kernel, runs locally).
 
 Usage:
   rcf score FILE.csv [options]      score a CSV file; writes it to stdout with a score column added
+  rcf score - [options]             the same on stdin, row by row as it arrives (tail -f log.csv | rcf score -)
+  rcf inspect FILE.csv [--json]     what was understood of a file (format, columns, time range), no scoring
   rcf --help                        this help
 
 The CSV needs a header row, one or more numeric columns and optionally a time column. Each row is
-scored before it updates the forest (score-then-update), so scores read like a live stream's.
+scored before it updates the forest (score-then-update), so scores read like a live stream's. Files of
+any size are streamed: read, scored and written by chunks, never held whole.
 
-Options of score:
-  --column NAME        the numeric column to score (default: the first numeric column)
+Reading the file (score and inspect):
+  --delimiter C        the cell delimiter: , ; | or tab (default: detected from the first 64 KiB)
+  --decimal C          the decimal separator: . or , (default: detected from the numbers)
+  --time-column NAME   the time column (default: detected, a column of dates or of epoch times named like
+                       "time"); none: no time column. Rows are always taken in file order
+  --day-first          read dates like 03/04/2024 as day first when nothing in the data settles it
+                       (default: month first, with a warning)
+  --detect-rows N      data rows the format and column kinds are decided on (default 10000, fewer for
+                       very wide files); later rows are read the same way, and a cell that contradicts
+                       (text in a number column) counts as missing and is reported with its line. On stdin
+                       the decision is also made when the input pauses (200 ms), so rows come out at once
+  --progress           show progress on stderr (rows, MB, rows/s); on by default when stderr is a terminal
+                       (for score: and stdout is not, so that it does not cut into the rows)
+
+Scoring (score):
+  --column NAME        a numeric column to score (default: the first numeric column). Repeat it or give a
+                       comma-separated list to score several columns as one input vector; the columns are
+                       then normalised (each divided by its running standard deviation) when their
+                       ranges differ by more than 100 times (a note on stderr says so)
   --trees N            numberOfTrees: trees in the forest (default 50, Amazon RCF's default)
   --sample-size N      sampleSize: points each tree keeps (default 256)
-  --shingle-size N     shingleSize: consecutive rows that form one point (default 8, OpenSearch's default)
+  --shingle-size N     shingleSize: consecutive rows that form one point (default 1, chosen by measurement
+                       on NAB; 8, OpenSearch's default, also sees shape anomalies in periodic series)
+  --time-decay X       timeDecay: how fast old points leave the sample, from 0 to 1
+                       (default 1 / (10 × sampleSize); 0 keeps a uniform sample)
+  --output-after N     outputAfter: rows seen before scores are reported (default sampleSize / 4)
+  --missing POLICY     what a missing or unreadable value does (empty, NA, text in a number column):
+                       carry  use the column's previous value (default; a row before any value is skipped)
+                       zero   use 0
+                       skip   leave the row out of the forest; its score is empty
+                       error  stop with exit code 2, naming the line and column
   --seed N             random seed (default 42); same seed, file and options give the same scores
+  --format F           csv (default): every original row and column plus "score", in the file's
+                       delimiter and decimal separator, LF line endings;
+                       jsonl: one JSON object per row, the original columns (numbers for numeric columns,
+                       null where missing; text otherwise) and "score" (null while warming up)
+
+inspect:
+  --json               one JSON object: rows, delimiter, decimal, timeColumn, start, end (ISO 8601 UTC or
+                       null), columns [{name, kind: time|number|text, missing, min, max}] (min and max of a
+                       time column in epoch milliseconds), warnings [text]
+
   -h, --help           this help
 
-Output: every original row and column, plus "score" (empty for the first rows, while the forest warms
-up: until max(outputAfter = sampleSize / 4, shingleSize - 1) rows were seen). Scores below about 1 are
-normal; clear outliers score 2 and more.
+Output of score: every original row and column, plus "score" (empty for the first rows, while the forest
+warms up: until max(outputAfter, shingleSize - 1) rows were seen). Scores below about 1 are normal; clear
+outliers score 2 and more. Warnings about the file go to stderr after the output (or as they are found,
+while streaming). Ctrl-C stops at once: the rows scored so far are written, exit code 130.
 
-Example:
+Exit codes: 0 done, 1 unexpected failure, 2 bad options or input (one line on stderr saying what, where
+and what to do), 130 interrupted.
+
+Examples:
   rcf score data.csv --column value --trees 100 > scored.csv
+  rcf score data.csv --column cpu,memory --missing skip --format jsonl
+  tail -n +1 -f log.csv | rcf score - --column latency
+  rcf inspect data.csv --json
 `;
 
 export interface CliIo {
-  stdout: (text: string) => void;
-  stderr: (text: string) => void;
+  /** Writes to stdout; returning false means "wait for drain before writing more". */
+  stdout: (text: string) => unknown;
+  stderr: (text: string) => unknown;
   kernel: KernelSource;
+  /** Reads a whole file (tests); by default files are streamed from disk. */
   readFile?: (path: string) => Promise<string>;
+  /** The input of "-" (default: process.stdin). */
+  stdin?: AsyncIterable<Uint8Array | string>;
+  /** Resolves when stdout can take more after stdout() returned false (default: process.stdout's drain). */
+  drain?: () => Promise<void>;
+  /** Whether stderr is a terminal (default: process.stderr.isTTY). */
+  stderrIsTTY?: boolean;
+  /** Whether stdout is a terminal (default: process.stdout.isTTY); then score shows no progress unless asked. */
+  stdoutIsTTY?: boolean;
+  /** Aborting it stops like Ctrl-C (given: SIGINT is left alone; absent: SIGINT stops). */
+  interrupt?: AbortSignal;
+  /** A live input's pause, in milliseconds, after which the layout is decided on the rows in hand (200). */
+  pauseMs?: number;
 }
 
-class UsageError extends Error {}
+/** What the subcommands share. */
+export interface Context {
+  io: CliIo;
+  /** Fires when the run must stop: Ctrl-C, or stdout closed (rcf score big.csv | head). */
+  stop: StopSignal;
+  /** Whether stdout was closed: then nothing more is written anywhere. */
+  brokenPipe: () => boolean;
+  out: (text: string) => Promise<void>;
+  err: (text: string) => void;
+}
 
-function integerOption(name: string, value: string | undefined): number | undefined {
-  if (value === undefined) return undefined;
-  if (!/^\d+$/.test(value.trim())) throw new UsageError(`--${name} takes a whole number; got "${value}".`);
-  return Number(value);
+export type Values = ReturnType<typeof parse>['values'];
+
+function parse(argv: string[]) {
+  return parseArgs({
+    args: argv,
+    allowPositionals: true,
+    strict: true,
+    options: {
+      column: { type: 'string', multiple: true },
+      trees: { type: 'string' },
+      'sample-size': { type: 'string' },
+      'shingle-size': { type: 'string' },
+      'time-decay': { type: 'string' },
+      'output-after': { type: 'string' },
+      missing: { type: 'string' },
+      seed: { type: 'string' },
+      format: { type: 'string' },
+      delimiter: { type: 'string' },
+      decimal: { type: 'string' },
+      'time-column': { type: 'string' },
+      'day-first': { type: 'boolean' },
+      'detect-rows': { type: 'string' },
+      progress: { type: 'boolean' },
+      json: { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+}
+
+const SCORE_ONLY = ['column', 'trees', 'sample-size', 'shingle-size', 'time-decay', 'output-after', 'missing', 'seed', 'format'] as const;
+
+/** stdout errors (EPIPE) of this process, watched once. */
+let pipeBroken = false;
+const pipeWaiters = new Set<() => void>();
+let watchingStdout = false;
+function watchStdout(): void {
+  if (watchingStdout) return;
+  watchingStdout = true;
+  // EPIPE (the reader is gone: rcf score big.csv | head) and any other failure of stdout: stop writing
+  process.stdout.on('error', () => {
+    pipeBroken = true;
+    for (const w of [...pipeWaiters]) w();
+  });
 }
 
 /** Runs the command line; returns the exit code. */
 export async function main(argv: string[], io: CliIo): Promise<number> {
+  let values: Values;
+  let positionals: string[];
   try {
-    const { values, positionals } = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      strict: true,
-      options: {
-        column: { type: 'string' },
-        trees: { type: 'string' },
-        'sample-size': { type: 'string' },
-        'shingle-size': { type: 'string' },
-        seed: { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    });
-    if (values.help || positionals.length === 0) {
-      io.stdout(HELP);
-      return positionals.length === 0 && !values.help ? 2 : 0;
-    }
-    const [command, file, ...rest] = positionals;
-    if (command !== 'score') throw new UsageError(`Unknown command "${command}". Try: rcf score FILE.csv (rcf --help lists options).`);
-    if (!file) throw new UsageError('rcf score needs a CSV file: rcf score FILE.csv');
-    if (rest.length) throw new UsageError(`Unexpected argument "${rest[0]}".`);
-    const options: ForestOptionsInput = {
-      numberOfTrees: integerOption('trees', values.trees),
-      sampleSize: integerOption('sample-size', values['sample-size']),
-      shingleSize: integerOption('shingle-size', values['shingle-size']),
-      seed: integerOption('seed', values.seed),
-    };
-    resolveOptions(options); // fail fast on bad options, before reading the file
-
-    const text = await (io.readFile ?? ((p: string) => readFile(p, 'utf8')))(file).catch((e: NodeJS.ErrnoException) => {
-      throw new UsageError(e.code === 'ENOENT' ? `No such file: ${file}` : `Cannot read ${file}: ${e.message}`);
-    });
-    const table = parseCsvText(text);
-    const column = pickColumn(table, values.column, file);
-    const started = performance.now();
-    const forest = await RandomCutForest.create(options, io.kernel);
-    const scores = forest.process(table.numeric.get(column)!);
-    const seconds = (performance.now() - started) / 1000;
-    let scored = 0;
-    for (const s of scores) if (!Number.isNaN(s)) scored++;
-    io.stdout(tableToCsv(table, [{ name: 'score', values: scores }]));
-    for (const w of table.warnings) io.stderr(`rcf: ${file}: ${w}\n`);
-    const o = forest.options;
-    io.stderr(
-      `rcf: scored ${scored} of ${table.rows} rows of column "${column}" in ${seconds.toFixed(2)} s ` +
-        `(${Math.round(table.rows / Math.max(seconds, 1e-9))} rows/s; numberOfTrees ${o.numberOfTrees}, ` +
-        `sampleSize ${o.sampleSize}, shingleSize ${o.shingleSize}, seed ${o.seed})` +
-        (forest.imputed ? `; ${forest.imputed} rows had missing values carried forward` : '') +
-        '\n',
-    );
-    return 0;
+    ({ values, positionals } = parse(argv));
   } catch (e) {
-    if (e instanceof UsageError || e instanceof OptionsError || e instanceof CsvError || (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
-      io.stderr(`rcf: ${(e as Error).message}\n`);
+    io.stderr(`rcf: ${(e as Error).message} (rcf --help lists the options)\n`);
+    return 2;
+  }
+  if (values.help || positionals.length === 0) {
+    io.stdout(HELP);
+    return positionals.length === 0 && !values.help ? 2 : 0;
+  }
+
+  // stop on Ctrl-C or when stdout is closed
+  let brokenHere = false;
+  const stop = new StopSignal();
+  const onSigint = () => {
+    // a second Ctrl-C while the first is being handled ends the process at once
+    if (stop.reason === 'interrupted' && !io.interrupt) process.exit(130);
+    stop.fire('interrupted');
+  };
+  if (io.interrupt) {
+    if (io.interrupt.aborted) onSigint();
+    else io.interrupt.addEventListener('abort', onSigint, { once: true });
+  } else process.on('SIGINT', onSigint);
+  const usesProcessStdout = !io.drain;
+  const onBroken = () => {
+    brokenHere = true;
+    stop.fire('broken-pipe');
+  };
+  if (usesProcessStdout) {
+    watchStdout();
+    if (pipeBroken) onBroken();
+    pipeWaiters.add(onBroken);
+  }
+  const brokenPipe = () => brokenHere;
+  // waits for stdout to take more, or for the run to stop (a reader that never reads must not hang Ctrl-C)
+  const drain =
+    io.drain ??
+    (() =>
+      new Promise<void>((resolve) => {
+        if (stop.reason) return resolve();
+        let offStop = () => {};
+        const done = () => {
+          process.stdout.off('drain', done);
+          offStop();
+          resolve();
+        };
+        process.stdout.on('drain', done);
+        offStop = stop.on(done);
+      }));
+  const ctx: Context = {
+    io,
+    stop,
+    brokenPipe,
+    out: async (text) => {
+      if (brokenHere || text.length === 0) return;
+      if (io.stdout(text) === false && !brokenHere) await drain();
+    },
+    err: (text) => {
+      if (!brokenHere) io.stderr(text);
+    },
+  };
+
+  try {
+    const [command, file, ...rest] = positionals;
+    if (command !== 'score' && command !== 'inspect') {
+      throw new UsageError(`Unknown command "${command}". Try: rcf score FILE.csv or rcf inspect FILE.csv (rcf --help lists options).`);
+    }
+    if (!file) throw new UsageError(`rcf ${command} needs a CSV file: rcf ${command} FILE.csv (or - for stdin)`);
+    if (rest.length) throw new UsageError(`Unexpected argument "${rest[0]}". Give one file (or - for stdin); options start with --.`);
+    if (command === 'inspect') {
+      for (const name of SCORE_ONLY) {
+        if (values[name] !== undefined) throw new UsageError(`--${name} is an option of rcf score, not of rcf inspect.`);
+      }
+      return await inspect(file, values, ctx);
+    }
+    if (values.json) throw new UsageError('--json is an option of rcf inspect; rcf score writes JSON lines with --format jsonl.');
+    return await score(file, values, ctx);
+  } catch (e) {
+    if (brokenHere || (e as NodeJS.ErrnoException).code === 'EPIPE') return 0;
+    if (e instanceof CsvError) {
+      const file = positionals[1] === '-' ? 'stdin' : positionals[1];
+      io.stderr(`rcf: ${file ? `${file}: ` : ''}${oneLine(e.message)}\n`);
+      return 2;
+    }
+    if (e instanceof UsageError || e instanceof OptionsError || e instanceof MissingValueError) {
+      io.stderr(`rcf: ${oneLine((e as Error).message)}\n`);
       return 2;
     }
     io.stderr(`rcf: ${(e as Error).stack ?? e}\n`);
     return 1;
+  } finally {
+    if (io.interrupt) io.interrupt.removeEventListener('abort', onSigint);
+    else process.off('SIGINT', onSigint);
+    pipeWaiters.delete(onBroken);
   }
 }
 
-function pickColumn(table: Table, wanted: string | undefined, file: string): string {
-  const numeric = [...table.numeric.keys()];
-  if (wanted !== undefined) {
-    if (table.numeric.has(wanted)) return wanted;
-    const known = table.header.includes(wanted);
-    throw new UsageError(
-      known
-        ? `Column "${wanted}" of ${file} is not numeric. Numeric columns: ${numeric.join(', ') || 'none'}.`
-        : `${file} has no column "${wanted}". Columns: ${table.header.join(', ')}.`,
-    );
-  }
-  if (numeric.length === 0) throw new UsageError(`${file} has no numeric column to score (columns: ${table.header.join(', ')}).`);
-  return numeric[0];
+function oneLine(s: string): string {
+  return s.replace(/\s*\n\s*/g, ' ');
 }

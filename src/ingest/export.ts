@@ -38,22 +38,52 @@ function extraCell(values: ArrayLike<number> | ArrayLike<string>, r: number, dec
   return String(v);
 }
 
-/** Header names of the output: the table's, then the extra names, made unique with a suffix (_2, _3…). */
-export function outputHeader(table: Table, extra: readonly ExtraColumn[]): string[] {
-  const names = [...table.header];
+/** Names of the output: the header's, then the extra names, made unique with a suffix (_2, _3…). */
+export function outputNames(header: readonly string[], extra: readonly string[]): string[] {
+  const names = [...header];
   const taken = new Set(names);
   for (const e of extra) {
-    let name = e.name;
-    for (let k = 2; taken.has(name); k++) name = `${e.name}_${k}`;
+    let name = e;
+    for (let k = 2; taken.has(name); k++) name = `${e}_${k}`;
     taken.add(name);
     names.push(name);
   }
   return names;
 }
 
+/** Header names of the output: the table's, then the extra names, made unique with a suffix (_2, _3…). */
+export function outputHeader(table: Table, extra: readonly ExtraColumn[]): string[] {
+  return outputNames(table.header, extra.map((e) => e.name));
+}
+
 function isEmptyLine(line: string, delimiter: string): boolean {
   for (let i = 0; i < line.length; i++) if (line[i] !== delimiter) return false;
   return true;
+}
+
+/** The header line of the output (with its LF). */
+export function csvHeaderLine(names: readonly string[], delimiter: string): string {
+  return names.map((s) => quoteCell(s, delimiter)).join(delimiter) + '\n';
+}
+
+/**
+ * One output line (with its LF): the row's first `width` cells, then the extra cells (already text), each
+ * quoted when needed. A line that would read back as a blank line gets one "" cell.
+ */
+export function csvLine(row: readonly string[], width: number, extra: readonly string[], delimiter: string): string {
+  const d = delimiter;
+  let line = '';
+  for (let c = 0; c < width; c++) {
+    if (c > 0) line += d;
+    line += quoteCell(row[c] ?? '', d);
+  }
+  for (let e = 0; e < extra.length; e++) {
+    if (width > 0 || e > 0) line += d;
+    line += quoteCell(extra[e]!, d);
+  }
+  // a line of nothing but delimiters (or nothing) would read back as a blank line: quote one cell
+  if (isEmptyLine(line, d)) line = '""' + line;
+  return line + '\n';
 }
 
 /**
@@ -68,23 +98,12 @@ export function* tableToCsvChunks(
   const d = table.delimiter;
   const decimal = table.decimal;
   const width = table.header.length;
-  const eol = '\n';
-  yield outputHeader(table, extra).map((s) => quoteCell(s, d)).join(d) + eol;
+  yield csvHeaderLine(outputHeader(table, extra), d);
   let chunk = '';
+  const cells = new Array<string>(extra.length);
   for (let r = 0; r < table.rows; r++) {
-    const row = table.cells[r]!;
-    let line = '';
-    for (let c = 0; c < width; c++) {
-      if (c > 0) line += d;
-      line += quoteCell(row[c] ?? '', d);
-    }
-    for (let e = 0; e < extra.length; e++) {
-      if (width > 0 || e > 0) line += d;
-      line += quoteCell(extraCell(extra[e]!.values, r, decimal), d);
-    }
-    // a line of nothing but delimiters (or nothing) would read back as a blank line: quote one cell
-    if (isEmptyLine(line, d)) line = '""' + line;
-    chunk += line + eol;
+    for (let e = 0; e < extra.length; e++) cells[e] = extraCell(extra[e]!.values, r, decimal);
+    chunk += csvLine(table.cells[r]!, width, cells, d);
     if ((r + 1) % rowsPerChunk === 0) {
       yield chunk;
       chunk = '';

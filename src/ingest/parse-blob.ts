@@ -8,7 +8,7 @@ import type { ParseOptions, ParseProgress, Table } from './types';
 
 export const BLOB_CHUNK_BYTES = 1 << 20;
 /** Bytes looked at to choose the text encoding. */
-const PROBE_BYTES = 64 * 1024;
+export const PROBE_BYTES = 64 * 1024;
 
 /**
  * Parses a Blob or File by chunks. Reports progress after each chunk and once more with the final row
@@ -58,7 +58,7 @@ export async function readBlob(
  * Windows-1252, what older Excel versions write in Western Europe). The UTF-8 BOM is kept for the reader,
  * which removes and reports it.
  */
-interface Decoder {
+export interface Decoder {
   decode(bytes?: Uint8Array, options?: { stream?: boolean }): string;
 }
 
@@ -77,7 +77,7 @@ function windows1252(): Decoder {
   };
 }
 
-function chooseDecoder(probe: Uint8Array, reader: CsvReader): Decoder {
+export function chooseDecoder(probe: Uint8Array, reader: { note(text: string): void }): Decoder {
   if (probe[0] === 0xff && probe[1] === 0xfe) {
     reader.note('The file is UTF-16 (little-endian) text; it was read as such.');
     return new TextDecoder('utf-16le');

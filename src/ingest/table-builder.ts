@@ -18,6 +18,7 @@ import {
   parseTimestamp,
   timeScan,
 } from './time';
+import type { TimeCheck } from './time';
 import type { TokenizerStats } from './tokenizer';
 import { CsvError } from './types';
 import type { ColumnInfo, ColumnKind, ParseOptions, Table } from './types';
@@ -49,50 +50,229 @@ function plural(n: number, one: string, many = one + 's'): string {
   return `${count(n)} ${n === 1 ? one : many}`;
 }
 
+/** Counters of rows whose shape does not match the header. */
+export interface RowShape {
+  shortRows: number;
+  firstShortLine: number;
+  longRows: number;
+  firstLongLine: number;
+  firstLongCells: number;
+  trailingEmpty: number;
+  emptyRows: number;
+  firstEmptyLine: number;
+}
+
+/** What a column's cells held, counted over the rows read: the source of its missing/min/max and warnings. */
+export interface ColumnTally {
+  /** Cells with no usable value (see ColumnInfo.missing). */
+  missing: number;
+  /** Cells that are neither a value of the column's kind nor a missing marker ('number' columns). */
+  bad: number;
+  firstBadLine: number;
+  firstBadCell: string;
+  min: number | null;
+  max: number | null;
+}
+
+/** The time column's counters, for its warnings. */
+export interface TimeTally {
+  name: string;
+  /** "dates like …", "Unix epoch seconds". */
+  description: string;
+  notes: string[];
+  /** Rows with no readable time (empty cells included). */
+  invalid: number;
+  firstInvalidLine: number;
+  firstInvalidCell: string;
+  check: TimeCheck;
+}
+
+/**
+ * Everything the warnings of a file are made from. Built by TableBuilder.finish; a streaming reader keeps
+ * the counters up to date past the rows the decisions were made on, and composes the warnings again at the
+ * end with composeWarnings, so both say the same things in the same order.
+ */
+export interface WarningParts {
+  notes: string[];
+  bom: boolean;
+  delimiter: string;
+  delimiterDetected: boolean;
+  stats: TokenizerStats;
+  /** Header trouble: data-like names, unnamed and repeated columns. */
+  headerNotes: string[];
+  rows: number;
+  header: string[];
+  shape: RowShape;
+  decimalNote: string;
+  thousandsNote: string;
+  time: TimeTally | null;
+  /** "No time column found" applies (detection was asked for and found none). */
+  noTimeColumn: boolean;
+  kinds: ColumnKind[];
+  /** Columns of dates that are not the time column. */
+  otherDates: boolean[];
+  tallies: ColumnTally[];
+}
+
+/** How the cells of each column are read: what a streaming reader applies to the rows after the first ones. */
+export interface ColumnDecisions {
+  header: string[];
+  kinds: ColumnKind[];
+  decimal: DecimalCode;
+  /** Index of the time column, -1 for none. */
+  timeIndex: number;
+  /** Day first (true) or month first (false) for each column of dates; null for the others. */
+  dayFirst: (boolean | null)[];
+  /** For a time column of epoch numbers: the factor to milliseconds; 0 when the time column holds dates. */
+  epochToMs: number;
+}
+
+export function composeWarnings(p: WarningParts): string[] {
+  const warnings: string[] = [...p.notes];
+  const stats = p.stats;
+  if (p.bom) warnings.push('The file starts with a UTF-8 byte order mark (BOM); it was removed.');
+  if (p.delimiterDetected && p.delimiter !== ',') {
+    warnings.push(`Delimiter: ${DELIMITER_NAMES[p.delimiter] ?? JSON.stringify(p.delimiter)} (detected).`);
+  }
+  const endings = [
+    stats.crlf ? plural(stats.crlf, 'CRLF', 'CRLF') : '',
+    stats.lf ? plural(stats.lf, 'LF', 'LF') : '',
+    stats.cr ? plural(stats.cr, 'lone CR', 'lone CR') : '',
+  ].filter(Boolean);
+  if (endings.length > 1) warnings.push(`Mixed line endings: ${endings.join(', ')}; all are read as line breaks.`);
+  else if (stats.crlf) warnings.push('Line endings: CRLF (Windows).');
+  else if (stats.cr) warnings.push('Line endings: CR only (classic Mac).');
+  if (stats.blankLines) {
+    warnings.push(`Skipped ${plural(stats.blankLines, 'blank line')} (first at line ${stats.firstBlankLine}).`);
+  }
+  if (stats.strayAfterQuote) {
+    warnings.push(
+      `${plural(stats.strayAfterQuote, 'cell has', 'cells have')} text after the closing quote (first at line ${stats.firstStrayAfterQuote}); ` +
+        'the text was kept as part of the cell. A quote inside a quoted cell should be doubled ("").',
+    );
+  }
+  warnings.push(...p.headerNotes);
+  const header = p.header;
+  const width = header.length;
+  const rows = p.rows;
+  if (width === 1 && p.delimiterDetected) {
+    warnings.push('Only one column found: no comma, semicolon, tab or pipe separates the header names.');
+  }
+  const s = p.shape;
+  if (rows === 0) warnings.push('The file has a header line but no data rows.');
+  if (s.shortRows) {
+    warnings.push(
+      `${plural(s.shortRows, 'row has', 'rows have')} fewer cells than the header's ${width} (first at line ${s.firstShortLine}); the missing cells are read as empty.`,
+    );
+  }
+  if (s.longRows) {
+    const hint =
+      p.delimiter === ',' ? ' If numbers use a decimal comma, the file should separate cells with semicolons or quote the numbers.' : '';
+    warnings.push(
+      `${plural(s.longRows, 'row has', 'rows have')} more cells than the header's ${width} (first at line ${s.firstLongLine}, with ${s.firstLongCells}); ` +
+        `the extra cells are ignored. If the header lacks names for them, add the names.${hint}`,
+    );
+  }
+  if (s.trailingEmpty) {
+    warnings.push(`${plural(s.trailingEmpty, 'row ends', 'rows end')} with extra empty cells (a trailing delimiter); they are ignored.`);
+  }
+  if (s.emptyRows) {
+    warnings.push(
+      `${plural(s.emptyRows, 'row has', 'rows have')} only empty cells (first at line ${s.firstEmptyLine}); ${s.emptyRows === 1 ? 'it is' : 'they are'} kept, with every value missing.`,
+    );
+  }
+  if (p.decimalNote) warnings.push(p.decimalNote);
+  if (p.thousandsNote) warnings.push(p.thousandsNote);
+
+  const t = p.time;
+  if (t) {
+    const name = t.name;
+    warnings.push(`Time column "${name}": ${t.description}.`, ...t.notes.map((n) => `Time column "${name}": ${n}`));
+    if (t.invalid) {
+      const cell = t.firstInvalidCell;
+      warnings.push(
+        `Time column "${name}": ${plural(t.invalid, 'row has', 'rows have')} no readable time (first at line ${t.firstInvalidLine}: ${cell === '' ? 'empty' : quote(cell)}).`,
+      );
+    }
+    const check = t.check;
+    if (check.duplicates) {
+      warnings.push(
+        `Time column "${name}": ${plural(check.duplicates, 'time repeats', 'times repeat')} the time of the row before (first at line ${check.firstDuplicateLine}); rows are kept in file order.`,
+      );
+    }
+    if (check.backward) {
+      warnings.push(
+        `Time column "${name}": ${plural(check.backward, 'time is', 'times are')} earlier than the row before (first at line ${check.firstBackwardLine}); rows are kept in file order.`,
+      );
+    }
+    if (check.gaps) {
+      warnings.push(
+        `Time column "${name}": ${plural(check.gaps, 'gap is', 'gaps are')} longer than ${GAP_FACTOR} × the usual step of ${formatDuration(check.medianStep)} ` +
+          `(first at line ${check.firstGapLine}; the longest, ${formatDuration(check.largestGap)}, ends at line ${check.largestGapLine}).`,
+      );
+    }
+  } else if (p.noTimeColumn) {
+    warnings.push('No time column found (no column of dates, nor an epoch column named like "time"); rows are taken in file order.');
+  }
+
+  for (let c = 0; c < width; c++) {
+    if (p.otherDates[c]) warnings.push(`Column "${header[c]}" holds dates too; it is not used as the time column.`);
+  }
+  for (let c = 0; c < width; c++) {
+    const tally = p.tallies[c]!;
+    if (p.kinds[c] !== 'number' || !tally.bad) continue;
+    const bad = tally.bad;
+    warnings.push(
+      `Column "${header[c]}": ${plural(bad, 'cell is not a number', 'cells are not numbers')} (first at line ${tally.firstBadLine}: ${quote(tally.firstBadCell)}); ` +
+        `${bad === 1 ? 'it counts' : 'they count'} as missing.`,
+    );
+  }
+  const textColumns: string[] = [];
+  let numeric = 0;
+  for (let c = 0; c < width; c++) {
+    if (p.kinds[c] === 'number') numeric++;
+    if (p.kinds[c] !== 'text' || rows === 0) continue;
+    if (p.tallies[c]!.missing === rows) warnings.push(`Column "${header[c]}" is empty.`);
+    else textColumns.push(header[c]!);
+  }
+  if (textColumns.length) {
+    warnings.push(`Text ${textColumns.length === 1 ? 'column' : 'columns'} (not numbers): ${textColumns.map((t) => `"${t}"`).join(', ')}.`);
+  }
+  if (rows > 0 && numeric === 0) {
+    warnings.push('No numeric columns found: there is nothing to score. Expected at least one column of numbers.');
+  }
+  return warnings;
+}
+
 export class TableBuilder {
   header: string[] | null = null;
   headerLine = 0;
-  readonly cells: string[][] = [];
+  cells: string[][] = [];
   private lines = new Int32Array(1024);
   rows = 0;
-  private shortRows = 0;
-  private firstShortLine = 0;
-  private longRows = 0;
-  private firstLongLine = 0;
-  private firstLongCells = 0;
-  private trailingEmpty = 0;
-  private emptyRows = 0;
-  private firstEmptyLine = 0;
+  readonly shape: RowShape = {
+    shortRows: 0,
+    firstShortLine: 0,
+    longRows: 0,
+    firstLongLine: 0,
+    firstLongCells: 0,
+    trailingEmpty: 0,
+    emptyRows: 0,
+    firstEmptyLine: 0,
+  };
+  /** Set by finish: what the warnings were made from. */
+  parts: WarningParts | null = null;
+  /** Set by finish: how each column's cells are read. */
+  decisions: ColumnDecisions | null = null;
 
   /** Receives each record from the tokenizer (bound, so it can be passed as is). */
   readonly add = (cells: string[], line: number): void => {
-    const header = this.header;
-    if (header === null) {
+    if (this.header === null) {
       this.header = cells;
       this.headerLine = line;
       return;
     }
-    const width = header.length;
-    let k = 0;
-    while (k < cells.length && cells[k] === '') k++;
-    if (k === cells.length && this.emptyRows++ === 0) this.firstEmptyLine = line;
-    if (cells.length < width) {
-      if (this.shortRows++ === 0) this.firstShortLine = line;
-      while (cells.length < width) cells.push('');
-    } else if (cells.length > width) {
-      let extra = false;
-      for (let i = width; i < cells.length; i++) {
-        if (cells[i] !== '') {
-          extra = true;
-          break;
-        }
-      }
-      if (!extra) this.trailingEmpty++;
-      else if (this.longRows++ === 0) {
-        this.firstLongLine = line;
-        this.firstLongCells = cells.length;
-      }
-    }
+    this.check(cells, line);
     if (this.rows === this.lines.length) {
       const grown = new Int32Array(this.lines.length * 2);
       grown.set(this.lines);
@@ -102,8 +282,33 @@ export class TableBuilder {
     this.cells.push(cells);
   };
 
+  /** Counts a data row's shape against the header and pads a short row with ''; keeps nothing. */
+  check(cells: string[], line: number): void {
+    const width = this.header!.length;
+    const shape = this.shape;
+    let k = 0;
+    while (k < cells.length && cells[k] === '') k++;
+    if (k === cells.length && shape.emptyRows++ === 0) shape.firstEmptyLine = line;
+    if (cells.length < width) {
+      if (shape.shortRows++ === 0) shape.firstShortLine = line;
+      while (cells.length < width) cells.push('');
+    } else if (cells.length > width) {
+      let extra = false;
+      for (let i = width; i < cells.length; i++) {
+        if (cells[i] !== '') {
+          extra = true;
+          break;
+        }
+      }
+      if (!extra) shape.trailingEmpty++;
+      else if (shape.longRows++ === 0) {
+        shape.firstLongLine = line;
+        shape.firstLongCells = cells.length;
+      }
+    }
+  }
+
   finish(options: ParseOptions, facts: ReadFacts): Table {
-    const warnings: string[] = [...facts.notes];
     const stats = facts.stats;
     if (this.header === null) {
       throw new CsvError(
@@ -114,27 +319,7 @@ export class TableBuilder {
         null,
       );
     }
-    if (facts.bom) warnings.push('The file starts with a UTF-8 byte order mark (BOM); it was removed.');
-    if (facts.delimiterDetected && facts.delimiter !== ',') {
-      warnings.push(`Delimiter: ${DELIMITER_NAMES[facts.delimiter] ?? JSON.stringify(facts.delimiter)} (detected).`);
-    }
-    const endings = [
-      stats.crlf ? plural(stats.crlf, 'CRLF', 'CRLF') : '',
-      stats.lf ? plural(stats.lf, 'LF', 'LF') : '',
-      stats.cr ? plural(stats.cr, 'lone CR', 'lone CR') : '',
-    ].filter(Boolean);
-    if (endings.length > 1) warnings.push(`Mixed line endings: ${endings.join(', ')}; all are read as line breaks.`);
-    else if (stats.crlf) warnings.push('Line endings: CRLF (Windows).');
-    else if (stats.cr) warnings.push('Line endings: CR only (classic Mac).');
-    if (stats.blankLines) {
-      warnings.push(`Skipped ${plural(stats.blankLines, 'blank line')} (first at line ${stats.firstBlankLine}).`);
-    }
-    if (stats.strayAfterQuote) {
-      warnings.push(
-        `${plural(stats.strayAfterQuote, 'cell has', 'cells have')} text after the closing quote (first at line ${stats.firstStrayAfterQuote}); ` +
-          'the text was kept as part of the cell. A quote inside a quoted cell should be doubled ("").',
-      );
-    }
+    const headerNotes: string[] = [];
 
     const lines = this.lines.slice(0, this.rows);
     const headerCells = this.header;
@@ -142,7 +327,7 @@ export class TableBuilder {
     const cells = this.cells;
     // The first line is always the header, and its names are kept as text, even when they look like numbers.
     if (isDataLike(headerCells)) {
-      warnings.push(
+      headerNotes.push(
         `Line ${headerLine} is read as the header, but its names are all numbers or dates (${headerCells.slice(0, 3).map((h) => quote(h)).join(', ')}${headerCells.length > 3 ? ', …' : ''}). ` +
           'If the file has no header line, add one with the column names.',
       );
@@ -174,51 +359,25 @@ export class TableBuilder {
       taken.add(fresh);
     }
     if (unnamed.length) {
-      warnings.push(
+      headerNotes.push(
         `Line ${headerLine}: ${unnamed.length === 1 ? 'column' : 'columns'} ${unnamed.join(', ')} ${unnamed.length === 1 ? 'has' : 'have'} no name in the header; ` +
           `named ${unnamed.slice(0, 5).map((i) => `"column ${i}"`).join(', ')}${unnamed.length > 5 ? ', …' : ''}.`,
       );
     }
     if (renamed.length) {
-      warnings.push(
+      headerNotes.push(
         `Line ${headerLine}: repeated column names were made unique: ${renamed.slice(0, 5).join(', ')}${renamed.length > 5 ? ', …' : ''}.`,
       );
     }
     const width = header.length;
-    if (width === 1 && facts.delimiterDetected) {
-      warnings.push('Only one column found: no comma, semicolon, tab or pipe separates the header names.');
-    }
-
-    if (rows === 0) warnings.push('The file has a header line but no data rows.');
-    if (this.shortRows) {
-      warnings.push(
-        `${plural(this.shortRows, 'row has', 'rows have')} fewer cells than the header's ${width} (first at line ${this.firstShortLine}); the missing cells are read as empty.`,
-      );
-    }
-    if (this.longRows) {
-      const hint =
-        facts.delimiter === ','
-          ? ' If numbers use a decimal comma, the file should separate cells with semicolons or quote the numbers.'
-          : '';
-      warnings.push(
-        `${plural(this.longRows, 'row has', 'rows have')} more cells than the header's ${width} (first at line ${this.firstLongLine}, with ${this.firstLongCells}); ` +
-          `the extra cells are ignored. If the header lacks names for them, add the names.${hint}`,
-      );
-    }
-    if (this.trailingEmpty) {
-      warnings.push(`${plural(this.trailingEmpty, 'row ends', 'rows end')} with extra empty cells (a trailing delimiter); they are ignored.`);
-    }
-    if (this.emptyRows) {
-      warnings.push(
-        `${plural(this.emptyRows, 'row has', 'rows have')} only empty cells (first at line ${this.firstEmptyLine}); ${this.emptyRows === 1 ? 'it is' : 'they are'} kept, with every value missing.`,
-      );
-    }
 
     const kinds: ColumnKind[] = new Array<ColumnKind>(width).fill('text');
     const missing = new Array<number>(width).fill(0);
     const mins: (number | null)[] = new Array<number | null>(width).fill(null);
     const maxs: (number | null)[] = new Array<number | null>(width).fill(null);
-    const columnWarnings: { column: number; text: string }[] = [];
+    const badCounts: { bad: number; firstBad: number }[] = new Array(width);
+    const dayFirstOf: (boolean | null)[] = new Array<boolean | null>(width).fill(null);
+    let epochToMs = 0;
 
     // --- time column -------------------------------------------------------------------------------------
     let forced: number | null | undefined; // undefined: detect
@@ -248,11 +407,13 @@ export class TableBuilder {
     let timeDescription = '';
     const timeValues = new Map<number, Float64Array>();
     const dateNotes: string[] = [];
+    const otherDates: boolean[] = new Array<boolean>(width).fill(false);
 
     const parseDates = (c: number, main: boolean): Float64Array => {
       const r = parseDateColumn(cells, lines, c, options.dayFirst);
       timeValues.set(c, r.values);
       kinds[c] = 'time';
+      dayFirstOf[c] = r.dayFirst;
       if (main) {
         timeDescription = r.description;
         dateNotes.push(...r.notes);
@@ -277,7 +438,7 @@ export class TableBuilder {
     for (let c = 0; c < width; c++) {
       if (dateLike[c] && c !== timeIndex) {
         parseDates(c, false);
-        columnWarnings.push({ column: c, text: `Column "${header[c]}" holds dates too; it is not used as the time column.` });
+        otherDates[c] = true;
       }
     }
 
@@ -329,7 +490,6 @@ export class TableBuilder {
       // integers only: the separator matters only for writing new numbers; follow the delimiter's custom
       decimal = facts.delimiter === ';' ? COMMA : DOT;
     }
-    if (decimalNote) warnings.push(decimalNote);
     if (decimal === COMMA) {
       groupedColumn = -1;
       groupedRow = -1;
@@ -356,25 +516,17 @@ export class TableBuilder {
         mins[c] = min;
         maxs[c] = max;
         numberValues.set(c, values);
-        if (bad) {
-          columnWarnings.push({
-            column: c,
-            text:
-              `Column "${header[c]}": ${plural(bad, 'cell is not a number', 'cells are not numbers')} (first at line ${lines[firstBad]}: ${quote(cells[firstBad]![c]!)}); ` +
-              `${bad === 1 ? 'it counts' : 'they count'} as missing.`,
-          });
-        }
+        badCounts[c] = { bad, firstBad };
       } else {
         missing[c] = blank;
         if (groupedColumn === c) groupedColumn = -1;
       }
       read[c] = null;
     }
+    let thousandsNote = '';
     if (groupedColumn >= 0) {
       const example = cells[groupedRow]![groupedColumn]!;
-      warnings.push(
-        `Thousands separators found, e.g. ${quote(example)} in column "${header[groupedColumn]}" (line ${lines[groupedRow]}) = ${parseNumber(example, decimal)}.`,
-      );
+      thousandsNote = `Thousands separators found, e.g. ${quote(example)} in column "${header[groupedColumn]}" (line ${lines[groupedRow]}) = ${parseNumber(example, decimal)}.`;
     }
 
     // --- a numeric time column (epoch seconds or milliseconds) ------------------------------------------
@@ -402,6 +554,7 @@ export class TableBuilder {
         time = new Float64Array(rows);
         for (let r = 0; r < rows; r++) time[r] = values[r]! * unit.toMs;
         timeDescription = `Unix epoch ${unit.name}`;
+        epochToMs = unit.toMs;
         numberValues.delete(c);
         kinds[c] = 'time';
       } else if (rows > 0) {
@@ -427,6 +580,7 @@ export class TableBuilder {
 
     let start: string | null = null;
     let end: string | null = null;
+    let timeTally: TimeTally | null = null;
     if (time && timeIndex >= 0) {
       const name = header[timeIndex]!;
       const { first, last, invalid, firstInvalid, min, max } = timeRange(time);
@@ -437,33 +591,15 @@ export class TableBuilder {
         maxs[timeIndex] = max;
       }
       missing[timeIndex] = invalid;
-      const facts: string[] = [`Time column "${name}": ${timeDescription}.`, ...dateNotes.map((n) => `Time column "${name}": ${n}`)];
-      if (invalid) {
-        const cell = cells[firstInvalid]![timeIndex]!;
-        facts.push(
-          `Time column "${name}": ${plural(invalid, 'row has', 'rows have')} no readable time (first at line ${lines[firstInvalid]}: ${cell === '' ? 'empty' : quote(cell)}).`,
-        );
-      }
-      const check = checkTimes(time, lines);
-      if (check.duplicates) {
-        facts.push(
-          `Time column "${name}": ${plural(check.duplicates, 'time repeats', 'times repeat')} the time of the row before (first at line ${check.firstDuplicateLine}); rows are kept in file order.`,
-        );
-      }
-      if (check.backward) {
-        facts.push(
-          `Time column "${name}": ${plural(check.backward, 'time is', 'times are')} earlier than the row before (first at line ${check.firstBackwardLine}); rows are kept in file order.`,
-        );
-      }
-      if (check.gaps) {
-        facts.push(
-          `Time column "${name}": ${plural(check.gaps, 'gap is', 'gaps are')} longer than ${GAP_FACTOR} × the usual step of ${formatDuration(check.medianStep)} ` +
-            `(first at line ${check.firstGapLine}; the longest, ${formatDuration(check.largestGap)}, ends at line ${check.largestGapLine}).`,
-        );
-      }
-      warnings.push(...facts);
-    } else if (forced === undefined && rows > 0) {
-      warnings.push('No time column found (no column of dates, nor an epoch column named like "time"); rows are taken in file order.');
+      timeTally = {
+        name,
+        description: timeDescription,
+        notes: dateNotes,
+        invalid,
+        firstInvalidLine: invalid ? lines[firstInvalid]! : 0,
+        firstInvalidCell: invalid ? cells[firstInvalid]![timeIndex]! : '',
+        check: checkTimes(time, lines),
+      };
     }
 
     for (const [c, values] of numberValues) numeric.set(header[c]!, values);
@@ -476,19 +612,38 @@ export class TableBuilder {
         maxs[c] = max;
       }
     }
-    for (const w of columnWarnings) if (w.column !== timeIndex) warnings.push(w.text);
-    const textColumns: string[] = [];
-    for (let c = 0; c < width; c++) {
-      if (kinds[c] !== 'text' || rows === 0) continue;
-      if (missing[c] === rows) warnings.push(`Column "${header[c]}" is empty.`);
-      else textColumns.push(header[c]!);
-    }
-    if (textColumns.length) {
-      warnings.push(`Text ${textColumns.length === 1 ? 'column' : 'columns'} (not numbers): ${textColumns.map((t) => `"${t}"`).join(', ')}.`);
-    }
-    if (rows > 0 && numeric.size === 0) {
-      warnings.push('No numeric columns found: there is nothing to score. Expected at least one column of numbers.');
-    }
+
+    const tallies: ColumnTally[] = header.map((_, c) => {
+      const b = kinds[c] === 'number' ? badCounts[c] : undefined;
+      return {
+        missing: missing[c]!,
+        bad: b ? b.bad : 0,
+        firstBadLine: b && b.bad ? lines[b.firstBad]! : 0,
+        firstBadCell: b && b.bad ? cells[b.firstBad]![c]! : '',
+        min: mins[c]!,
+        max: maxs[c]!,
+      };
+    });
+    const parts: WarningParts = {
+      notes: facts.notes,
+      bom: facts.bom,
+      delimiter: facts.delimiter,
+      delimiterDetected: facts.delimiterDetected,
+      stats,
+      headerNotes,
+      rows,
+      header,
+      shape: this.shape,
+      decimalNote,
+      thousandsNote,
+      time: timeTally,
+      noTimeColumn: timeTally === null && forced === undefined && rows > 0,
+      kinds,
+      otherDates,
+      tallies,
+    };
+    this.parts = parts;
+    this.decisions = { header, kinds, decimal, timeIndex, dayFirst: dayFirstOf, epochToMs };
 
     const columns: ColumnInfo[] = header.map((name, index) => ({
       name,
@@ -512,7 +667,7 @@ export class TableBuilder {
       numeric,
       cells,
       lines,
-      warnings,
+      warnings: composeWarnings(parts),
     };
   }
 }
@@ -727,6 +882,7 @@ function rereadDates(cells: string[][], c: number, values: Float64Array): void {
 
 interface DateColumn {
   values: Float64Array;
+  dayFirst: boolean;
   description: string;
   notes: string[];
 }
@@ -774,5 +930,5 @@ function parseDateColumn(cells: string[][], lines: Int32Array, c: number, dayFir
   let description = example ? `dates like ${quote(example)}` : 'dates';
   if (zoned === 0 && unzoned > 0) description += ' with no time zone, read as UTC';
   else if (zoned > 0 && unzoned > 0) description += `; ${plural(unzoned, 'time has', 'times have')} no time zone and ${unzoned === 1 ? 'is' : 'are'} read as UTC`;
-  return { values, description, notes };
+  return { values, dayFirst, description, notes };
 }

@@ -1,0 +1,269 @@
+/**
+ * rcf score: stream a CSV through the forest. Each chunk of input is parsed, scored and written before the
+ * next is read, so memory is bounded by the chunk, the rows the layout is decided on and the forest.
+ */
+import { RandomCutForest, MissingValueError } from '../forest/forest';
+import { resolveOptions, MISSING_VALUES, type ForestOptionsInput, type MissingValues } from '../shared/options';
+import { csvHeaderLine, csvLine, formatNumber, outputNames } from '../ingest/export';
+import { CsvStreamReader } from '../ingest/stream';
+import type { CsvLayout, RowBatch } from '../ingest/stream';
+import { UsageError } from './errors';
+import { openSource, Progress, pump } from './input';
+import type { Context, Values } from './main';
+import { readingOptions } from './options';
+
+/** Ranges (max − min) of several columns further apart than this turn normalisation on. */
+export const NORMALIZE_RATIO = 100;
+
+function integerOption(name: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  if (!/^\d+$/.test(value.trim())) throw new UsageError(`--${name} takes a whole number; got "${value}".`);
+  return Number(value);
+}
+
+function numberOption(name: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const v = Number(value.trim());
+  if (value.trim() === '' || !Number.isFinite(v)) throw new UsageError(`--${name} takes a number; got "${value}".`);
+  return v;
+}
+
+export function forestOptions(values: Values): ForestOptionsInput {
+  const missing = values.missing;
+  if (missing !== undefined && !MISSING_VALUES.includes(missing as MissingValues)) {
+    throw new UsageError(`--missing takes one of ${MISSING_VALUES.join(', ')}; got "${missing}".`);
+  }
+  return {
+    numberOfTrees: integerOption('trees', values.trees),
+    sampleSize: integerOption('sample-size', values['sample-size']),
+    shingleSize: integerOption('shingle-size', values['shingle-size']),
+    seed: integerOption('seed', values.seed),
+    timeDecay: numberOption('time-decay', values['time-decay']),
+    outputAfter: integerOption('output-after', values['output-after']),
+    missingValues: missing as MissingValues | undefined,
+  };
+}
+
+/** The columns named by --column (repeated, or comma-separated unless the whole text is a column name). */
+export function wantedColumns(given: string[] | undefined, header: string[]): string[] {
+  if (!given || given.length === 0) return [];
+  const names: string[] = [];
+  for (const g of given) {
+    if (header.includes(g)) names.push(g);
+    else names.push(...g.split(',').map((s) => s.trim()).filter((s) => s !== ''));
+  }
+  const seen = new Set<string>();
+  for (const n of names) {
+    if (seen.has(n)) throw new UsageError(`Column "${n}" is given twice to --column; name each column once.`);
+    seen.add(n);
+  }
+  if (names.length === 0) throw new UsageError('--column needs a column name.');
+  return names;
+}
+
+function pickColumns(layout: CsvLayout, given: string[] | undefined, file: string): number[] {
+  const numeric = layout.columns.filter((c) => c.kind === 'number').map((c) => c.name);
+  const wanted = wantedColumns(given, layout.header);
+  if (wanted.length === 0) {
+    if (numeric.length === 0) {
+      throw new UsageError(`${file} has no numeric column to score (columns: ${layout.header.join(', ')}).`);
+    }
+    return [layout.header.indexOf(numeric[0]!)];
+  }
+  return wanted.map((name) => {
+    const index = layout.header.indexOf(name);
+    if (index < 0) throw new UsageError(`${file} has no column "${name}". Columns: ${layout.header.join(', ')}.`);
+    const column = layout.columns[index]!;
+    if (column.kind !== 'number') {
+      throw new UsageError(
+        `Column "${name}" of ${file} is not numeric` +
+          (column.kind === 'time' ? ' (it is read as times)' : '') +
+          `. Numeric columns: ${numeric.join(', ') || 'none'}.`,
+      );
+    }
+    return index;
+  });
+}
+
+function plural(n: number, one: string, many = one + 's'): string {
+  return `${n} ${n === 1 ? one : many}`;
+}
+
+export async function score(file: string, values: Values, ctx: Context): Promise<number> {
+  const { io } = ctx;
+  const format = values.format ?? 'csv';
+  if (format !== 'csv' && format !== 'jsonl') throw new UsageError(`--format takes csv or jsonl; got "${format}".`);
+  const options = forestOptions(values);
+  resolveOptions(options); // fail fast on bad options, before reading the file
+  const reading = readingOptions(values);
+  const module = await RandomCutForest.compile(io.kernel);
+  const source = await openSource(file, io);
+  const name = file === '-' ? 'stdin' : file;
+  const reader = new CsvStreamReader(reading);
+  const tty = io.stderrIsTTY ?? Boolean(process.stderr.isTTY);
+  const stdoutTty = io.stdoutIsTTY ?? (io.drain ? false : Boolean(process.stdout.isTTY));
+  const progress = new Progress(ctx.err, Boolean(values.progress) || (tty && !stdoutTty), tty, source.size);
+
+  let forest: RandomCutForest | null = null;
+  let columns: number[] = [];
+  let names: string[] = [];
+  let outNames: string[] = [];
+  let layout: CsvLayout | null = null;
+  let written = 0;
+  let scored = 0;
+  let lastLine = 0;
+  const started = performance.now();
+
+  const setup = (l: CsvLayout) => {
+    layout = l;
+    columns = pickColumns(l, values.column, name);
+    names = columns.map((c) => l.header[c]!);
+    const m = columns.length;
+    let normalize = false;
+    if (m > 1) {
+      const ranges = columns.map((c) => {
+        const col = l.columns[c]!;
+        return col.min !== null && col.max !== null ? col.max - col.min : 0;
+      });
+      const positive = ranges.filter((r) => r > 0);
+      if (positive.length > 1) {
+        const lo = Math.min(...positive);
+        const hi = Math.max(...positive);
+        if (hi > NORMALIZE_RATIO * lo) {
+          normalize = true;
+          const at = (r: number) => names[ranges.indexOf(r)]!;
+          ctx.err(
+            `rcf: note: the ranges of the columns differ by more than ${NORMALIZE_RATIO}× ("${at(lo)}" ${fmt(lo)}, "${at(hi)}" ${fmt(hi)}` +
+              `${l.complete ? '' : ` in the first ${l.rows} rows`}), so normalize is on: each column is divided by its running standard deviation.\n`,
+          );
+        }
+      }
+    }
+    forest = RandomCutForest.fromModule({ ...options, inputDimensions: m, normalize }, module);
+    outNames = outputNames(l.header, ['score']);
+    return format === 'csv' ? csvHeaderLine(outNames, l.delimiter) : '';
+  };
+
+  const formatRows = (batch: RowBatch, scores: Float64Array, count: number): string => {
+    const l = layout!;
+    const width = l.header.length;
+    let text = '';
+    if (format === 'csv') {
+      const extra = [''];
+      for (let r = 0; r < count; r++) {
+        extra[0] = formatNumber(scores[r]!, l.decimal);
+        text += csvLine(batch.cells[r]!, width, extra, l.delimiter);
+      }
+    } else {
+      const kinds = l.columns.map((c) => c.kind);
+      const numbers = l.header.map((h, c) => (kinds[c] === 'number' ? batch.numeric.get(h)! : null));
+      const keys = outNames.map((k) => JSON.stringify(k));
+      for (let r = 0; r < count; r++) {
+        const row = batch.cells[r]!;
+        let line = '{';
+        for (let c = 0; c < width; c++) {
+          const values = numbers[c];
+          let v: string;
+          if (values) {
+            const x = values[r]!;
+            v = Number.isFinite(x) ? String(x) : 'null';
+          } else v = JSON.stringify(row[c] ?? '');
+          line += (c ? ',' : '') + keys[c] + ':' + v;
+        }
+        const s = scores[r]!;
+        line += (width ? ',' : '') + keys[width] + ':' + (Number.isFinite(s) ? String(s) : 'null') + '}\n';
+        text += line;
+      }
+    }
+    return text;
+  };
+
+  const processBatch = (batch: RowBatch): string => {
+    const m = columns.length;
+    const input = new Float64Array(batch.rows * m);
+    for (let j = 0; j < m; j++) {
+      const values = batch.numeric.get(names[j]!)!;
+      for (let r = 0; r < batch.rows; r++) input[r * m + j] = values[r]!;
+    }
+    const scores = new Float64Array(batch.rows);
+    try {
+      forest!.process(input, scores);
+    } catch (e) {
+      if (!(e instanceof MissingValueError)) throw e;
+      // rows before it were scored: write them, then stop
+      const text = formatRows(batch, scores, e.row);
+      written += e.row;
+      const line = batch.lines[e.row]!;
+      const column = names[e.column]!;
+      const cell = batch.cells[e.row]![columns[e.column]!]!;
+      throw Object.assign(
+        new UsageError(
+          `${name}: line ${line}, column "${column}": ${cell === '' ? 'the value is missing (empty cell)' : `${JSON.stringify(cell)} is not a number`}, ` +
+            'and --missing error stops at the first missing value. Fix the file, or use --missing carry, zero or skip.',
+        ),
+        { pending: text },
+      );
+    }
+    for (let r = 0; r < batch.rows; r++) if (scores[r] === scores[r]) scored++;
+    written += batch.rows;
+    lastLine = batch.lines[batch.rows - 1] ?? lastLine;
+    return formatRows(batch, scores, batch.rows);
+  };
+
+  const after = async () => {
+    for (const w of reader.takeWarnings()) ctx.err(`rcf: ${name}: ${w}\n`);
+    let batch: RowBatch | null;
+    while ((batch = reader.take())) {
+      let text = '';
+      if (!forest) text += setup(reader.layout!);
+      try {
+        text += processBatch(batch);
+      } catch (e) {
+        const pending = (e as { pending?: string }).pending;
+        if (pending !== undefined) await ctx.out(text + pending);
+        throw e;
+      }
+      await ctx.out(text);
+    }
+    progress.update(reader.rows, reader.bytes);
+  };
+
+  let end;
+  try {
+    end = await pump(source, reader, ctx.stop, io.pauseMs ?? 200, after);
+    // interrupted before the layout was settled: settle it on the rows in hand, and write them
+    if (end === 'interrupted' && !ctx.brokenPipe() && reader.decideNow()) await after();
+    if (end === 'end') progress.update(reader.rows, reader.bytes, true);
+  } finally {
+    source.close();
+    progress.done();
+  }
+  if (end === 'broken-pipe' || ctx.brokenPipe()) return 0;
+  if (end === 'interrupted') {
+    ctx.err(`rcf: interrupted: wrote the ${written} rows read so far${lastLine ? ` (up to line ${lastLine})` : ''}, ${scored} of them with a score.\n`);
+    return 130;
+  }
+  const summary = reader.summary();
+  for (const w of summary.warnings) ctx.err(`rcf: ${name}: ${w}\n`);
+  const seconds = (performance.now() - started) / 1000;
+  const f = forest! as RandomCutForest;
+  const o = f.options;
+  const stats = f.stats();
+  const notes: string[] = [];
+  if (stats.imputedRows) {
+    notes.push(`${plural(stats.imputedRows, 'row')} had missing values ${o.missingValues === 'zero' ? 'set to 0' : 'carried forward'}`);
+  }
+  if (stats.skippedRows) notes.push(`${plural(stats.skippedRows, 'row was', 'rows were')} left out for missing values`);
+  ctx.err(
+    `rcf: scored ${scored} of ${summary.rows} rows of ${names.length === 1 ? 'column' : 'columns'} ${names.map((n) => `"${n}"`).join(', ')} in ${seconds.toFixed(2)} s ` +
+      `(${Math.round(summary.rows / Math.max(seconds, 1e-9))} rows/s; numberOfTrees ${o.numberOfTrees}, ` +
+      `sampleSize ${o.sampleSize}, shingleSize ${o.shingleSize}, seed ${o.seed}${o.normalize ? ', normalize on' : ''})` +
+      (notes.length ? `; ${notes.join('; ')}` : '') +
+      '\n',
+  );
+  return 0;
+}
+
+function fmt(x: number): string {
+  return String(Number(x.toPrecision(4)));
+}
