@@ -59,10 +59,16 @@ Scoring (score):
                        skip   leave the row out of the forest; its score is empty
                        error  stop with exit code 2, naming the line and column
   --seed N             random seed (default 42); same seed, file and options give the same scores
-  --format F           csv (default): every original row and column plus "score", in the file's
+  --mode MODE          score (default): expected inverse depth, Amazon RCF's scale (normal below about 1,
+                       clear outliers 2 and more); codisp: expected collusive displacement, rrcf's scale
+  --z X                deviations above the running mean of the scores where the alert threshold sits
+                       (default 3); the grade is 0 below the threshold and rises to 1 at 4 deviations above
+  --attribution        add attribution_<column> per scored column: its share of the score (summed over
+                       the rows of the shingle); the shares add up to the score
+  --format F           csv (default): every original row and column plus the added columns, in the file's
                        delimiter and decimal separator, LF line endings;
                        jsonl: one JSON object per row, the original columns (numbers for numeric columns,
-                       null where missing; text otherwise) and "score" (null while warming up)
+                       null where missing; text otherwise) and the added columns (null where empty)
 
 inspect:
   --json               one JSON object: rows, delimiter, decimal, timeColumn, start, end (ISO 8601 UTC or
@@ -71,9 +77,14 @@ inspect:
 
   -h, --help           this help
 
-Output of score: every original row and column, plus "score" (empty for the first rows, while the forest
-warms up: until max(outputAfter, shingleSize - 1) rows were seen). Scores below about 1 are normal; clear
-outliers score 2 and more. Warnings about the file go to stderr after the output (or as they are found,
+Output of score: every original row and column, plus
+  score        the anomaly score (empty for the first rows, while the forest warms up: until
+               max(outputAfter, shingleSize - 1) rows were seen). Below about 1 is normal; clear outliers
+               score 2 and more
+  grade        0 to 1: above 0 where an alert is raised (one alert per incident, not one per row)
+  threshold    the alert threshold the score was compared with (it adapts to the score stream)
+  attribution_<column>  with --attribution
+  imputed      true where the row's values were filled in (--missing carry or zero) Warnings about the file go to stderr after the output (or as they are found,
 while streaming). Ctrl-C stops at once: the rows scored so far are written, exit code 130.
 
 Exit codes: 0 done, 1 unexpected failure, 2 bad options or input (one line on stderr saying what, where
@@ -133,6 +144,9 @@ function parse(argv: string[]) {
       'time-decay': { type: 'string' },
       'output-after': { type: 'string' },
       missing: { type: 'string' },
+      mode: { type: 'string' },
+      z: { type: 'string' },
+      attribution: { type: 'boolean' },
       seed: { type: 'string' },
       format: { type: 'string' },
       delimiter: { type: 'string' },

@@ -2,8 +2,11 @@
  * rcf score: stream a CSV through the forest. Each chunk of input is parsed, scored and written before the
  * next is read, so memory is bounded by the chunk, the rows the layout is decided on and the forest.
  */
+import { thresholderFor, type Thresholder } from '../forest/thresholder';
 import { RandomCutForest, MissingValueError } from '../forest/forest';
-import { resolveOptions, MISSING_VALUES, type ForestOptionsInput, type MissingValues } from '../shared/options';
+import {
+  resolveOptions, MISSING_VALUES, SCORING_MODES, type ForestOptionsInput, type MissingValues, type ScoringMode,
+} from '../shared/options';
 import { csvHeaderLine, csvLine, formatNumber, outputNames } from '../ingest/export';
 import { CsvStreamReader } from '../ingest/stream';
 import type { CsvLayout, RowBatch } from '../ingest/stream';
@@ -41,7 +44,22 @@ export function forestOptions(values: Values): ForestOptionsInput {
     timeDecay: numberOption('time-decay', values['time-decay']),
     outputAfter: integerOption('output-after', values['output-after']),
     missingValues: missing as MissingValues | undefined,
+    scoringMode: scoringModeOption(values.mode),
   };
+}
+
+function scoringModeOption(mode: string | undefined): ScoringMode | undefined {
+  if (mode === undefined) return undefined;
+  if (!SCORING_MODES.includes(mode as ScoringMode)) throw new UsageError(`--mode takes score or codisp; got "${mode}".`);
+  return mode as ScoringMode;
+}
+
+/** The --z option: deviations above the mean where the alert threshold sits. */
+function zOption(z: string | undefined): number | undefined {
+  if (z === undefined) return undefined;
+  const v = Number(z);
+  if (z.trim() === '' || !Number.isFinite(v) || v <= 0) throw new UsageError(`--z takes a positive number of deviations; got "${z}".`);
+  return v;
 }
 
 /** The columns named by --column (repeated, or comma-separated unless the whole text is a column name). */
@@ -89,6 +107,15 @@ function plural(n: number, one: string, many = one + 's'): string {
   return `${n} ${n === 1 ? one : many}`;
 }
 
+/** Per-row results of one batch. */
+interface Outputs {
+  scores: Float64Array;
+  grades: Float64Array;
+  thresholds: Float64Array;
+  attribution: Float64Array | null;
+  imputed: Uint8Array;
+}
+
 export async function score(file: string, values: Values, ctx: Context): Promise<number> {
   const { io } = ctx;
   const format = values.format ?? 'csv';
@@ -108,9 +135,16 @@ export async function score(file: string, values: Values, ctx: Context): Promise
   let columns: number[] = [];
   let names: string[] = [];
   let outNames: string[] = [];
+  let thresholder: Thresholder | null = null;
+  const z = zOption(values.z);
+  const withAttribution = Boolean(values.attribution);
+  if (withAttribution && options.scoringMode === 'codisp') {
+    throw new UsageError('--attribution explains the default score; it does not go with --mode codisp.');
+  }
   let layout: CsvLayout | null = null;
   let written = 0;
   let scored = 0;
+  let gradedRows = 0;
   let lastLine = 0;
   const started = performance.now();
 
@@ -140,18 +174,37 @@ export async function score(file: string, values: Values, ctx: Context): Promise
       }
     }
     forest = RandomCutForest.fromModule({ ...options, inputDimensions: m, normalize }, module);
-    outNames = outputNames(l.header, ['score']);
+    thresholder = thresholderFor(forest.options, z === undefined ? {} : { z });
+    outNames = outputNames(l.header, [
+      'score', 'grade', 'threshold', ...(withAttribution ? names.map((n) => `attribution_${n}`) : []), 'imputed',
+    ]);
     return format === 'csv' ? csvHeaderLine(outNames, l.delimiter) : '';
   };
 
-  const formatRows = (batch: RowBatch, scores: Float64Array, count: number): string => {
+  /** The values of the added columns for row r: score, grade, threshold, attribution per column, imputed. */
+  const added = (r: number, out: Outputs): (number | boolean)[] => {
+    const row: (number | boolean)[] = [out.scores[r]!, out.grades[r]!, out.thresholds[r]!];
+    if (out.attribution) {
+      const m = columns.length;
+      const D = forest!.dimensions;
+      const base = r * 2 * D;
+      for (let j = 0; j < m; j++) {
+        let sum = 0;
+        for (let d = j; d < D; d += m) sum += out.attribution[base + d]! + out.attribution[base + D + d]!;
+        row.push(sum);
+      }
+    }
+    row.push(out.imputed[r] === 1);
+    return row;
+  };
+
+  const formatRows = (batch: RowBatch, out: Outputs, count: number): string => {
     const l = layout!;
     const width = l.header.length;
     let text = '';
     if (format === 'csv') {
-      const extra = [''];
       for (let r = 0; r < count; r++) {
-        extra[0] = formatNumber(scores[r]!, l.decimal);
+        const extra = added(r, out).map((v) => (typeof v === 'boolean' ? String(v) : formatNumber(v, l.decimal)));
         text += csvLine(batch.cells[r]!, width, extra, l.delimiter);
       }
     } else {
@@ -170,9 +223,11 @@ export async function score(file: string, values: Values, ctx: Context): Promise
           } else v = JSON.stringify(row[c] ?? '');
           line += (c ? ',' : '') + keys[c] + ':' + v;
         }
-        const s = scores[r]!;
-        line += (width ? ',' : '') + keys[width] + ':' + (Number.isFinite(s) ? String(s) : 'null') + '}\n';
-        text += line;
+        added(r, out).forEach((v, k) => {
+          const value = typeof v === 'boolean' ? String(v) : Number.isFinite(v) ? String(v) : 'null';
+          line += (width + k ? ',' : '') + keys[width + k] + ':' + value;
+        });
+        text += line + '}\n';
       }
     }
     return text;
@@ -186,12 +241,28 @@ export async function score(file: string, values: Values, ctx: Context): Promise
       for (let r = 0; r < batch.rows; r++) input[r * m + j] = values[r]!;
     }
     const scores = new Float64Array(batch.rows);
+    const D = forest!.dimensions;
+    const out: Outputs = {
+      scores,
+      grades: new Float64Array(batch.rows),
+      thresholds: new Float64Array(batch.rows),
+      attribution: withAttribution ? new Float64Array(batch.rows * 2 * D) : null,
+      imputed: new Uint8Array(batch.rows),
+    };
+    const grade = (count: number) => {
+      for (let r = 0; r < count; r++) {
+        const g = thresholder!.grade(gradedRows++, scores[r]!);
+        out.grades[r] = g.grade;
+        out.thresholds[r] = g.threshold;
+      }
+    };
     try {
-      forest!.process(input, scores);
+      forest!.process(input, scores, { imputed: out.imputed, ...(out.attribution ? { attribution: out.attribution } : {}) });
     } catch (e) {
       if (!(e instanceof MissingValueError)) throw e;
       // rows before it were scored: write them, then stop
-      const text = formatRows(batch, scores, e.row);
+      grade(e.row);
+      const text = formatRows(batch, out, e.row);
       written += e.row;
       const line = batch.lines[e.row]!;
       const column = names[e.column]!;
@@ -204,10 +275,11 @@ export async function score(file: string, values: Values, ctx: Context): Promise
         { pending: text },
       );
     }
+    grade(batch.rows);
     for (let r = 0; r < batch.rows; r++) if (scores[r] === scores[r]) scored++;
     written += batch.rows;
     lastLine = batch.lines[batch.rows - 1] ?? lastLine;
-    return formatRows(batch, scores, batch.rows);
+    return formatRows(batch, out, batch.rows);
   };
 
   const after = async () => {
@@ -253,6 +325,8 @@ export async function score(file: string, values: Values, ctx: Context): Promise
   if (stats.imputedRows) {
     notes.push(`${plural(stats.imputedRows, 'row')} had missing values ${o.missingValues === 'zero' ? 'set to 0' : 'carried forward'}`);
   }
+  const events = thresholder ? (thresholder as Thresholder).events.length : 0;
+  notes.push(plural(events, 'anomaly event'));
   if (stats.skippedRows) notes.push(`${plural(stats.skippedRows, 'row was', 'rows were')} left out for missing values`);
   ctx.err(
     `rcf: scored ${scored} of ${summary.rows} rows of ${names.length === 1 ? 'column' : 'columns'} ${names.map((n) => `"${n}"`).join(', ')} in ${seconds.toFixed(2)} s ` +

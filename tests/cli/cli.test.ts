@@ -19,7 +19,7 @@ describe('rcf score', () => {
     expect(stdout).toBe(await wholeFileOutput(readText(sensor), { numberOfTrees: 30, seed: 3 }));
     const out = parseCsvText(stdout);
     const input = parseCsvText(readText(sensor));
-    expect(out.header).toEqual([...input.header, 'score']);
+    expect(out.header).toEqual([...input.header, 'score', 'grade', 'threshold', 'imputed']);
     expect(out.cells.map((r) => r.slice(0, 4))).toEqual(input.cells);
     const score = out.numeric.get('score')!;
     // warm-up: max(outputAfter 64, shingleSize - 1) rows without a score, then a finite score on every row
@@ -43,6 +43,46 @@ describe('rcf score', () => {
     const r = await run(['score', sensor, ...args]);
     expect(r.code).toBe(0);
     expect(r.stdout).toBe(await wholeFileOutput(readText(sensor), options, columns as string[] | undefined));
+  });
+
+  it('--attribution adds each column\'s share of the score; the shares add up to the score', async () => {
+    const r = await run(['score', sensor, '--column', 'temperature,pressure', '--attribution', '--trees', '20']);
+    expect(r.code).toBe(0);
+    const out = parseCsvText(r.stdout);
+    expect(out.header.slice(4)).toEqual(['score', 'grade', 'threshold', 'attribution_temperature', 'attribution_pressure', 'imputed']);
+    const score = out.numeric.get('score')!;
+    const t = out.numeric.get('attribution_temperature')!;
+    const p = out.numeric.get('attribution_pressure')!;
+    for (let i = 64; i < out.rows; i++) expect(Math.abs(t[i] + p[i] - score[i])).toBeLessThan(1e-9);
+    expect(t[450]).toBeGreaterThan(5 * p[450]); // the spike is in temperature
+    expect(Number.isNaN(t[10])).toBe(true);
+  });
+
+  it('--z moves the alert threshold; one alert per incident', async () => {
+    const alerts = async (z: string) => {
+      const r = await run(['score', sensor, '--z', z, '--trees', '20']);
+      expect(r.code).toBe(0);
+      const out = parseCsvText(r.stdout);
+      const grade = out.numeric.get('grade')!;
+      const threshold = out.numeric.get('threshold')!;
+      return { count: Array.from(grade).filter((g) => g > 0).length, at450: grade[450], threshold: threshold[300] };
+    };
+    const normal = await alerts('3');
+    const strict = await alerts('6');
+    expect(normal.at450).toBeGreaterThan(0);
+    expect(strict.threshold).toBeGreaterThan(normal.threshold);
+    expect(strict.count).toBeLessThanOrEqual(normal.count);
+    expect(normal.count).toBeLessThan(10);
+  });
+
+  it('--mode codisp scores on rrcf\'s scale: the spike stands out', async () => {
+    const r = await run(['score', sensor, '--mode', 'codisp', '--trees', '20']);
+    expect(r.code).toBe(0);
+    const score = parseCsvText(r.stdout).numeric.get('score')!;
+    const sorted = Array.from(score.subarray(64)).sort((a, b) => a - b);
+    expect(score[450]).toBe(sorted[sorted.length - 1]);
+    expect(score[450]).toBeGreaterThan(10 * sorted[sorted.length >> 1]);
+    expect(r.stderr).toMatch(/scored 600 of 600 rows|scored 536 of 600 rows/);
   });
 
   it('several columns: shingleSize 1 by default, no normalisation when the ranges are alike', async () => {
@@ -91,13 +131,14 @@ describe('rcf score', () => {
     expect(r.stdout.trim().split('\n')).toHaveLength(1 + 27);
   });
 
-  it('--format jsonl: one object per row, the original columns and the score', async () => {
+  it('--format jsonl: one object per row, the original columns and the added ones', async () => {
     const r = await run(['score', missing, '--format', 'jsonl', '--column', 'value', '--trees', '10', '--shingle-size', '1', '--output-after', '4']);
     expect(r.code).toBe(0);
     const rows = r.stdout.trim().split('\n').map((l) => JSON.parse(l));
     expect(rows).toHaveLength(40);
-    expect(Object.keys(rows[0])).toEqual(['time', 'value', 'load', 'label', 'score']);
-    expect(rows[0]).toEqual({ time: '2024-01-01T00:00:00Z', value: 0.5, load: 3500, label: 'check', score: null });
+    expect(Object.keys(rows[0])).toEqual(['time', 'value', 'load', 'label', 'score', 'grade', 'threshold', 'imputed']);
+    expect(rows[0]).toEqual({ time: '2024-01-01T00:00:00Z', value: 0.5, load: 3500, label: 'check', score: null, grade: null, threshold: null, imputed: false });
+    expect(rows[12].imputed).toBe(true); // the missing value was carried forward
     expect(rows[12].value).toBeNull();
     expect(rows[27].load).toBeNull();
     const csvScores = parseCsvText(await wholeFileOutput(readText(missing), { numberOfTrees: 10, shingleSize: 1, outputAfter: 4 }, ['value'])).numeric.get('score')!;
@@ -109,9 +150,9 @@ describe('rcf score', () => {
     const told = await run(['score', dayFirst, '--delimiter', ';', '--decimal', ',', '--day-first', '--trees', '5', '--output-after', '2', '--shingle-size', '1']);
     expect(told.code).toBe(0);
     expect(told.stdout).toBe(await wholeFileOutput(text, { numberOfTrees: 5, outputAfter: 2, shingleSize: 1 }, undefined, { delimiter: ';', decimal: ',', dayFirst: true }));
-    expect(told.stdout.split('\n')[0]).toBe('date;reading;score');
+    expect(told.stdout.split('\n')[0]).toBe('date;reading;score;grade;threshold;imputed');
     // a score is written with the file's decimal comma
-    expect(told.stdout.split('\n')[5]).toMatch(/^05\/03\/2024;10,4;\d+,\d+$/);
+    expect(told.stdout.split('\n')[5]).toMatch(/^05\/03\/2024;10,4;\d+,\d+;\d+(,\d+)?;\d+,\d+;false$/);
     const wrong = await run(['score', dayFirst, '--delimiter', ',']);
     expect(wrong.code).toBe(2);
     expect(wrong.stderr).toMatch(/has no numeric column to score \(columns: date;reading\)/);
@@ -203,6 +244,9 @@ describe('rcf score', () => {
     [['inspect', sensor, '--trees', '5'], /--trees is an option of rcf score, not of rcf inspect/],
     [['score', csvFixture('binary.bin')], /This file does not look like a CSV file/],
     [['score', sensor, '--bogus'], /Unknown option '--bogus'/],
+    [['score', sensor, '--mode', 'depth'], /--mode takes score or codisp; got "depth"/],
+    [['score', sensor, '--z', '-1'], /--z takes a positive number of deviations; got "-1"/],
+    [['score', sensor, '--attribution', '--mode', 'codisp'], /--attribution explains the default score; it does not go with --mode codisp/],
     [['frobnicate'], /Unknown command "frobnicate"/],
   ])('rejects %j with a clear message and exit code 2', async (args, message) => {
     const { code, stdout, stderr } = await run(args as string[]);
@@ -284,7 +328,7 @@ describe('bin/rcf.js (the bundled command, spawned)', () => {
     const p = spawnBin(['score', sensor, '--trees', '10']);
     const { code } = await p.exit;
     expect(code).toBe(0);
-    expect(p.stdout().split('\n')[0]).toBe('timestamp,temperature,pressure,site,score');
+    expect(p.stdout().split('\n')[0]).toBe('timestamp,temperature,pressure,site,score,grade,threshold,imputed');
     expect(p.stdout().trim().split('\n')).toHaveLength(601);
     expect(p.stderr()).toMatch(/rows\/s/);
   });
@@ -295,10 +339,10 @@ describe('bin/rcf.js (the bundled command, spawned)', () => {
     p.child.stdin.write(text.slice(0, 3).join('\n') + '\n'); // header and two rows, then a pause
     await p.lines(3);
     expect(p.child.stdin.writableEnded).toBe(false);
-    expect(p.stdout().split('\n')[1]).toBe(`${text[1]},`);
+    expect(p.stdout().split('\n')[1]).toBe(`${text[1]},,,,false`);
     p.child.stdin.write(text.slice(3, 30).join('\n') + '\n'); // scores start after outputAfter = 4 rows
     await p.lines(30);
-    expect(p.stdout().split('\n')[29]).toMatch(/^2024-01-01 02:20:00,.*,\d\.\d+$/);
+    expect(p.stdout().split('\n')[29]).toMatch(/^2024-01-01 02:20:00,.*,\d\.\d+,\d(\.\d+)?,\d\.\d+,false$/);
     p.child.stdin.end(text.slice(30).join('\n'));
     const { code } = await p.exit;
     expect(code).toBe(0);
@@ -325,7 +369,7 @@ describe('bin/rcf.js (the bundled command, spawned)', () => {
     expect(out.endsWith('\n')).toBe(true);
     const lines = out.trim().split('\n');
     expect(lines.length).toBeGreaterThanOrEqual(3000);
-    for (const l of lines.slice(1)) expect(l).toMatch(/^\d+,-?\d\.\d+,(\d+\.\d+(e-\d+)?)?$/);
+    for (const l of lines.slice(1)) expect(l).toMatch(/^\d+,-?\d\.\d+,((\d+\.\d+(e-\d+)?),(\d(\.\d+)?(e-\d+)?),(\d+\.\d+)|,,),(true|false)$/);
     expect(p.stderr()).toMatch(new RegExp(`interrupted: wrote the ${lines.length - 1} rows read so far`));
   });
 

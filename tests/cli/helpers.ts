@@ -1,3 +1,4 @@
+import { thresholderFor } from '../../src/forest/thresholder';
 import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -72,7 +73,15 @@ export async function wholeFileOutput(
   const input = new Float64Array(table.rows * m);
   names.forEach((n, j) => table.numeric.get(n)!.forEach((v, r) => (input[r * m + j] = v)));
   const forest = RandomCutForest.fromModule({ ...options, inputDimensions: m }, await kernelModule());
-  return tableToCsv(table, [{ name: 'score', values: forest.process(input) }]);
+  const imputed = new Uint8Array(table.rows);
+  const scores = forest.process(input, undefined, { imputed });
+  const { grade, threshold } = thresholderFor(forest.options).gradeAll(scores);
+  return tableToCsv(table, [
+    { name: 'score', values: scores },
+    { name: 'grade', values: grade },
+    { name: 'threshold', values: threshold },
+    { name: 'imputed', values: Array.from(imputed, (v) => String(v === 1)) },
+  ]);
 }
 
 /**
