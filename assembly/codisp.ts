@@ -12,32 +12,38 @@
  */
 import { NULL } from './layout';
 import { pointAddress, samePoint } from './point-store';
-import { isLeaf, leafOf, getLeft, getRight, getCutDimension, getCutValue, getLeafPoint, getRoot, massOf } from './node-store';
+import {
+  isLeaf, leafOf, recordsOf, boxesOf, record, box, boxMaxOf, massAt, leftAt, rightAt, cutDimensionAt, cutValueAt,
+  getLeafPoint, getLeafMass, getRoot, massOf,
+} from './node-store';
 import { separationProbability } from './score';
 
 /** Expected CoDisp of x in tree `tree` (0 for an empty tree). Called once per tree per scored point. */
 export function codispTree(tree: i32, x: usize): f64 {
   let node = getRoot(tree);
   if (node == NULL) return 0;
+  const records = recordsOf(tree), boxes = boxesOf(tree);
   let above: f64 = 0; // U: the largest ratio on the path above
   let remaining: f64 = 1; // probability that x was not separated higher up
   let expected: f64 = 0;
   while (!isLeaf(node)) {
-    const q = separationProbability(node, x);
-    const here = <f64>massOf(node);
+    const rec = record(records, node);
+    const lo = box(boxes, node);
+    const q = separationProbability(lo, boxMaxOf(lo), x);
+    const here = <f64>massAt(rec);
     expected += remaining * q * (here > above ? here : above);
     remaining *= 1.0 - q;
-    const j = getCutDimension(node);
-    const goLeft = <f64>load<f32>(x + (<usize>j << 2)) <= getCutValue(node);
-    const child = goLeft ? getLeft(node) : getRight(node);
-    const sibling = goLeft ? getRight(node) : getLeft(node);
-    const ratio = <f64>massOf(sibling) / (<f64>massOf(child) + 1.0);
+    const j = cutDimensionAt(rec);
+    const goLeft = load<f32>(x + (<usize>j << 2)) <= cutValueAt(rec);
+    const child = goLeft ? leftAt(rec) : rightAt(rec);
+    const sibling = goLeft ? rightAt(rec) : leftAt(rec);
+    const ratio = <f64>massOf(tree, sibling) / (<f64>massOf(tree, child) + 1.0);
     if (ratio > above) above = ratio;
     node = child;
   }
-  const leafMass = <f64>massOf(node);
-  const seen = samePoint(pointAddress(getLeafPoint(leafOf(node))), x);
+  const l = leafOf(node);
+  const leafMass = <f64>getLeafMass(tree, l);
+  const seen = samePoint(pointAddress(getLeafPoint(tree, l)), x);
   expected += remaining * (seen ? above : (leafMass > above ? leafMass : above));
   return expected;
 }
-

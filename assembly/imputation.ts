@@ -11,14 +11,14 @@
 import { D, T, NULL } from './layout';
 import { pointAddress } from './point-store';
 import {
-  isLeaf, leafOf, getLeft, getRight, getCutDimension, getCutValue, getLeafPoint, getRoot, massOf,
-  boxMinAddress, boxMaxAddress,
+  isLeaf, leafOf, recordsOf, boxesOf, record, box, boxMaxOf, leftAt, rightAt, childFor, cutDimensionAt,
+  getLeafPoint, getRoot, massOf,
 } from './node-store';
 
 /** Separation probability of child c's box extended by x, counting only coordinates outside [from, to). */
-function knownSeparation(c: i32, x: usize, from: i32, to: i32): f64 {
-  const lo = isLeaf(c) ? pointAddress(getLeafPoint(leafOf(c))) : boxMinAddress(c);
-  const hi = isLeaf(c) ? lo : boxMaxAddress(c);
+function knownSeparation(tree: i32, c: i32, x: usize, from: i32, to: i32): f64 {
+  const lo = isLeaf(c) ? pointAddress(getLeafPoint(tree, leafOf(c))) : box(boxesOf(tree), c);
+  const hi = isLeaf(c) ? lo : boxMaxOf(lo);
   let growth: f64 = 0;
   let total: f64 = 0;
   for (let j = 0; j < D; j++) {
@@ -36,17 +36,19 @@ function knownSeparation(c: i32, x: usize, from: i32, to: i32): f64 {
 export function imputeTree(tree: i32, x: usize, from: i32, to: i32): i32 {
   let node = getRoot(tree);
   if (node == NULL) return -1;
+  const records = recordsOf(tree);
   while (!isLeaf(node)) {
-    const j = getCutDimension(node);
+    const rec = record(records, node);
+    const j = cutDimensionAt(rec);
     if (j >= from && j < to) {
-      const l = getLeft(node), r = getRight(node);
-      const pl = knownSeparation(l, x, from, to), pr = knownSeparation(r, x, from, to);
-      node = pl < pr ? l : pr < pl ? r : massOf(l) >= massOf(r) ? l : r;
+      const l = leftAt(rec), r = rightAt(rec);
+      const pl = knownSeparation(tree, l, x, from, to), pr = knownSeparation(tree, r, x, from, to);
+      node = pl < pr ? l : pr < pl ? r : massOf(tree, l) >= massOf(tree, r) ? l : r;
     } else {
-      node = <f64>load<f32>(x + (<usize>j << 2)) <= getCutValue(node) ? getLeft(node) : getRight(node);
+      node = childFor(rec, x);
     }
   }
-  return getLeafPoint(leafOf(node));
+  return getLeafPoint(tree, leafOf(node));
 }
 
 /**

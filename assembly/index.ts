@@ -11,35 +11,34 @@ export { sampleSizeOf } from './sampler';
 import * as layout from './layout';
 
 /**
- * Address of a column of the memory plan (see layout.ts), for the host's typed views. Ids:
- * 0 input, 1 output, 2 pointValue, 3 pointRef, 4 nodeLeft, 5 nodeRight, 6 nodeParent, 7 cutDimension,
- * 8 cutValue, 9 mass, 10 boxMin, 11 boxMax, 12 leafPoint, 13 leafMass, 14 leafParent, 15 root,
- * 16 samplePoint, 17 sampleWeight, 18 sampleCount, 19 randomState, 20 planEnd, 21 scratch.
+ * Address of a column of the memory plan (see layout.ts), for the host's typed views. Called by the host
+ * after configure (input, output) and by tests (everything else). Ids:
+ * 0 input, 1 output, 2 pointValue, 3 nodeRecord, 4 nodeBox, 5 leafPoint, 6 leafMass, 7 treeState,
+ * 8 sampleLeaf, 9 sampleWeight, 10 sampleCount, 11 randomState, 12 scratch, 13 storeHeader (point store:
+ * capacity in cells, tail, last stored offset, compactions; i32 each), 14 forestStart, 15 forestEnd,
+ * 16 planEnd. The forest's own bytes are [forestStart, forestEnd) and [pointValue, planEnd); between them
+ * lie the batch columns (batch state, input, output). pointValue and planEnd move when the point store
+ * grows.
  */
 export function column(id: i32): usize {
   switch (id) {
     case 0: return layout.input;
     case 1: return layout.output;
     case 2: return layout.pointValue;
-    case 3: return layout.pointRef;
-    case 4: return layout.nodeLeft;
-    case 5: return layout.nodeRight;
-    case 6: return layout.nodeParent;
-    case 7: return layout.cutDimension;
-    case 8: return layout.cutValue;
-    case 9: return layout.mass;
-    case 10: return layout.boxMin;
-    case 11: return layout.boxMax;
-    case 12: return layout.leafPoint;
-    case 13: return layout.leafMass;
-    case 14: return layout.leafParent;
-    case 15: return layout.root;
-    case 16: return layout.samplePoint;
-    case 17: return layout.sampleWeight;
-    case 18: return layout.sampleCount;
-    case 19: return layout.randomState;
-    case 20: return layout.planEnd;
-    case 21: return layout.scratch;
+    case 3: return layout.nodeRecord;
+    case 4: return layout.nodeBox;
+    case 5: return layout.leafPoint;
+    case 6: return layout.leafMass;
+    case 7: return layout.treeState;
+    case 8: return layout.sampleLeaf;
+    case 9: return layout.sampleWeight;
+    case 10: return layout.sampleCount;
+    case 11: return layout.randomState;
+    case 12: return layout.scratch;
+    case 13: return layout.storeHeader;
+    case 14: return layout.forestStart;
+    case 15: return layout.forestEnd;
+    case 16: return layout.planEnd;
     default: return 0;
   }
 }

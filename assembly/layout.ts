@@ -1,43 +1,73 @@
 /**
  * Memory plan of the kernel: every array the forest needs, laid out once from the configuration.
  *
- * The kernel never allocates after `plan()`: all state lives in flat structure-of-arrays columns at fixed
- * offsets in linear memory, addressed with raw pointer loads. One forest per WebAssembly instance.
+ * All state lives in flat columns at fixed offsets in linear memory, addressed with raw pointer loads; no
+ * allocation after `plan()`, except that the point store (last) may grow for streams whose points do not
+ * overlap (below). One forest per WebAssembly instance.
  *
- * Notation: T trees, N = sampleSize, D = dimensions of a (shingled) point, P = T*N + 1 point slots,
- * NI = N - 1 internal nodes per tree, NL = N leaves per tree, B = batch capacity (points per call).
+ * Notation: T trees, N = sampleSize, D = dimensions of a (shingled) point, NI = N - 1 internal nodes per
+ * tree, NL = N leaves per tree, B = batch capacity (points per call), C = point store cells.
  *
- * | column        | type | count    | meaning                                                          |
- * |---------------|------|----------|------------------------------------------------------------------|
- * | pointValue    | f32  | P*D      | coordinates of stored points (rounded to f32, as Amazon's RCF)   |
- * | pointRef      | i32  | P        | number of sampler entries (over all trees) holding the point     |
- * | pointFree     | i32  | P        | stack of free point slots                                        |
- * | nodeLeft/Right| i32  | T*NI     | children (child encoding below)                                  |
- * | nodeParent    | i32  | T*NI     | parent internal node, or NULL at the root                        |
- * | cutDimension  | i32  | T*NI     | the cut's dimension j                                            |
- * | cutValue      | f64  | T*NI     | the cut's value c: x[j] <= c goes left                           |
- * | mass          | i32  | T*NI     | points below the node, duplicates counted                        |
- * | boxMin/boxMax | f32  | T*NI*D   | bounding box of the points below the node                        |
- * | nodeFree      | i32  | T*NI     | per-tree stack of free internal node slots (+ nodeFreeTop[T])    |
- * | leafPoint     | i32  | T*NL     | point slot of the leaf's (distinct) point                        |
- * | leafMass      | i32  | T*NL     | multiplicity of that point in the tree                           |
- * | leafParent    | i32  | T*NL     | parent internal node, or NULL when the leaf is the root          |
- * | leafFree      | i32  | T*NL     | per-tree stack of free leaf slots (+ leafFreeTop[T])             |
- * | root          | i32  | T        | the tree's root (child encoding), NULL when empty                |
- * | randomState   | u64  | T        | per-tree SplitMix64 state                                        |
- * | sampleWeight  | f64  | T*N      | per-tree max-heap of reservoir weights                           |
- * | samplePoint   | i32  | T*N      | the point slot held by each reservoir entry                      |
- * | sampleCount   | i32  | T        | entries in each reservoir                                        |
- * | input         | f64  | B*D      | points handed in by the host, one batch                          |
- * | output        | f64  | B*(1+2D) | per point: score (B f64), then attribution (high D, low D each)   |
- * | path          | i32  | N+2      | scratch: the nodes from the root to a leaf                       |
- * | scratch       | f64  | T*D+2D   | scratch: per-tree attribution, imputed values per tree           |
+ * What the shape is for (measured on NAB machine_temperature, 100 trees, sample 256, shingle 8; see
+ * bench/kernel.mjs). Scoring took two thirds of the time and was not bound by memory (the time per tree
+ * stayed the same from 10 trees, all in the 1 MB L2 cache, to 100), but by mispredicted branches in the box
+ * sums of the walk back up: those are now branch-free SIMD (box.ts). Still, a descent step reads one 12-byte
+ * node record (cut, dimension, mass, children) rather than four columns; the walk back up follows the path
+ * recorded on the way down, not parent links (there are none); a node's box is min and max side by side
+ * (one 64-byte line for D = 8); and a batch runs tree by tree (forest.ts), so one tree's records and boxes
+ * (19 KB here) stay in the nearest cache. Node links are 16 bits, local to their tree; cut values are f32,
+ * exactly (tree.ts, `storedCut`); leaves' multiplicities are u16; shingled points share their overlapping
+ * values (point-store.ts). The forest's bytes went from 4.2 MB to 2.43 MB (forestBytes below).
  *
- * Child encoding (one rule everywhere): an i32 `c >= 0` is the global internal node index
- * `tree*NI + k`; `c < 0` is the leaf with global index `~c` (that is `-c - 1`); NULL = i32.MIN_VALUE.
+ * | column      | type      | count      | meaning                                                         |
+ * |-------------|-----------|------------|-----------------------------------------------------------------|
+ * | nodeRecord  | 12 bytes  | T*NI       | cut value f32 @0, cut dimension u16 @4, mass u16 @6, left u16   |
+ * |             |           |            | @8, right u16 @10 (free records: next free node in `left`)      |
+ * | nodeBox     | f32       | T*NI*2D    | box of the points below: min[0..D-1] then max[0..D-1]           |
+ * | leafPoint   | i32       | T*NL       | offset of the leaf's (distinct) point in the point store; for a |
+ * |             |           |            | free leaf: the next free leaf                                   |
+ * | leafMass    | u16       | T*NL       | multiplicity of that point in the tree; 0 for a free leaf       |
+ * | treeState   | i32 x 4   | T          | root link, free node list head, free leaf list head, nodes used |
+ * | randomState | u64       | T          | per-tree SplitMix64 state                                       |
+ * | sampleWeight| f64       | T*N        | per-tree max-heap of reservoir weights                          |
+ * | sampleLeaf  | u16       | T*N        | the leaf (local index) holding each reservoir entry's point     |
+ * | sampleCount | i32       | T          | entries in each reservoir                                       |
+ * | sampleBound | f64       | T          | below this u a newcomer is surely rejected (sampler.ts)         |
+ * | tables      | f64       | 2*(N+1)    | 1 / (d + 1) and log2(m + 1), computed once                      |
+ * | path        | u16       | N+1        | scratch: the internal nodes from the root to a leaf             |
+ * | query       | f32       | D          | scratch: a point read from the input column, rounded to f32     |
+ * | scratch     | f64       | T*D+2D     | scratch: per-tree attribution, imputed values per tree          |
+ * | storeHeader | i32 x 4   | 1          | point store: capacity, tail, last stored offset, compactions    |
+ * | batchState  | i32 x 2   | B          | per point of a batch: its offset in the point store, its update |
+ * |             |           |            | number (from the batch's first) -- batch scratch, like input    |
+ * | input       | f64       | B*D        | points handed in by the host, one batch                         |
+ * | output      | f64       | B*(1+2D)   | per point: score (B f64), then attribution (high D, low D each) |
+ * | pointValue  | f32       | C          | the point store's cells: a point is D cells from its offset     |
+ * | storeMarks  | u32       | C/32       | scratch of compaction: a bit per cell covered by a held point   |
+ * | storePrefix | u32       | C/32       | scratch of compaction: marked cells before each 32 cells        |
+ *
+ * C, the point store's capacity in cells, is planned from the cells the samplers' points are expected to
+ * cover when shingled (one new cell per point; sampler.ts, `expectedCells`) with room to spare. The store
+ * is last so that, for streams whose points do not overlap, it can grow (point-store.ts): the only memory
+ * the kernel asks for after configure.
+ *
+ * Child encoding (one rule everywhere): a u16 link `c < LEAF` is the tree's internal node c (record at
+ * nodeRecord + (tree*NI + c)*12, box at nodeBox + (tree*NI + c)*8D); `c >= LEAF` is the tree's leaf
+ * c - LEAF (at index tree*NL + c - LEAF of the leaf columns); NULL = 0xFFFF. So N <= 32767.
+ *
+ * The forest's own bytes (`forestBytes`, what `configure` returns) are every column but the batch columns
+ * batchState, input and output, whose size follows B. For 100 trees, sample 256, D = 8: boxes 1,632,000,
+ * node records 306,000, sampler 256,000 (f64 weights kept: exact decisions), leaves 153,600, point store
+ * 68,000 (15,984 cells), the rest 15,000: 2,430,368 bytes; the batch columns add 212,992 for B = 1024.
  */
 
-export const NULL: i32 = i32.MIN_VALUE;
+export const NULL: i32 = 0xffff;
+export const LEAF: i32 = 0x8000;
+export const RECORD: usize = 12;
+/** The largest sample size the 16-bit links can address. */
+export const MAX_SAMPLE_SIZE: i32 = 32767;
+/** The most dimensions a 16-bit cut dimension can name. */
+export const MAX_DIMENSIONS: i32 = 65535;
 
 // configuration
 export let T: i32 = 0;
@@ -45,96 +75,116 @@ export let N: i32 = 0;
 export let D: i32 = 0;
 export let NI: i32 = 0;
 export let NL: i32 = 0;
-export let P: i32 = 0;
 export let B: i32 = 0;
-export let OUT_STRIDE: i32 = 0;
+/** Bytes of one node's box (2 * D f32). */
+export let BOX: usize = 0;
 
 // column base pointers
-export let pointValue: usize = 0;
-export let pointRef: usize = 0;
-export let pointFree: usize = 0;
-export let nodeLeft: usize = 0;
-export let nodeRight: usize = 0;
-export let nodeParent: usize = 0;
-export let cutDimension: usize = 0;
-export let cutValue: usize = 0;
-export let mass: usize = 0;
-export let boxMin: usize = 0;
-export let boxMax: usize = 0;
-export let nodeFree: usize = 0;
-export let nodeFreeTop: usize = 0;
+export let nodeRecord: usize = 0;
+export let nodeBox: usize = 0;
 export let leafPoint: usize = 0;
 export let leafMass: usize = 0;
-export let leafParent: usize = 0;
-export let leafFree: usize = 0;
-export let leafFreeTop: usize = 0;
-export let root: usize = 0;
+export let treeState: usize = 0;
+export let pointValue: usize = 0;
+export let storeMarks: usize = 0;
+export let storePrefix: usize = 0;
 export let randomState: usize = 0;
 export let sampleWeight: usize = 0;
-export let samplePoint: usize = 0;
+export let sampleLeaf: usize = 0;
 export let sampleCount: usize = 0;
+export let sampleBound: usize = 0;
+export let inverseDepth: usize = 0;
+export let log2Table: usize = 0;
+export let path: usize = 0;
+export let query: usize = 0;
+export let scratch: usize = 0;
+export let storeHeader: usize = 0;
+export let batchState: usize = 0;
 export let input: usize = 0;
 export let output: usize = 0;
-export let path: usize = 0;
-export let scratch: usize = 0;
+export let forestStart: usize = 0;
+export let forestEnd: usize = 0;
 export let planEnd: usize = 0;
 
 let cursor: usize = 0;
 
-function take(bytes: usize): usize {
-  const at = (cursor + 15) & ~(<usize>15);
+function take(bytes: usize, align: usize = 16): usize {
+  const at = (cursor + align - 1) & ~(align - 1);
   cursor = at + bytes;
   return at;
 }
 
 /**
- * Lays out every column for the given configuration and grows memory to hold them. Called by `configure`
- * (once per forest). Returns the number of bytes planned, or 0 when memory could not grow.
+ * Lays out every column for the given configuration (`cells`: the point store's initial capacity) and
+ * grows memory to hold them. Called by `configure` (once per forest). Returns the number of bytes planned
+ * (all columns, the host's input and output included), or 0 when memory could not grow.
  */
-export function plan(trees: i32, sampleSize: i32, dimensions: i32, batch: i32): usize {
+export function plan(trees: i32, sampleSize: i32, dimensions: i32, batch: i32, cells: i32): usize {
   T = trees;
   N = sampleSize;
   D = dimensions;
   NI = sampleSize - 1;
   NL = sampleSize;
-  P = trees * sampleSize + 1;
   B = batch;
-  OUT_STRIDE = 2 * dimensions + 1;
-  const t = <usize>T, d = <usize>D, ni = <usize>NI, nl = <usize>NL, p = <usize>P, n = <usize>N;
-  cursor = (__heap_base + 15) & ~(<usize>15);
-  const start = cursor;
-  pointValue = take(p * d * 4);
-  pointRef = take(p * 4);
-  pointFree = take(p * 4);
-  nodeLeft = take(t * ni * 4);
-  nodeRight = take(t * ni * 4);
-  nodeParent = take(t * ni * 4);
-  cutDimension = take(t * ni * 4);
-  cutValue = take(t * ni * 8);
-  mass = take(t * ni * 4);
-  boxMin = take(t * ni * d * 4);
-  boxMax = take(t * ni * d * 4);
-  nodeFree = take(t * ni * 4);
-  nodeFreeTop = take(t * 4);
+  BOX = <usize>dimensions << 3;
+  const t = <usize>T, d = <usize>D, ni = <usize>NI, nl = <usize>NL, n = <usize>N;
+  cursor = (__heap_base + 63) & ~(<usize>63);
+  forestStart = cursor;
+  nodeBox = take(t * ni * BOX, 64);
+  nodeRecord = take(t * ni * RECORD, 64);
   leafPoint = take(t * nl * 4);
-  leafMass = take(t * nl * 4);
-  leafParent = take(t * nl * 4);
-  leafFree = take(t * nl * 4);
-  leafFreeTop = take(t * 4);
-  root = take(t * 4);
+  leafMass = take(t * nl * 2);
+  treeState = take(t * 16);
   randomState = take(t * 8);
   sampleWeight = take(t * n * 8);
-  samplePoint = take(t * n * 4);
+  sampleLeaf = take(t * n * 2);
   sampleCount = take(t * 4);
-  input = take(<usize>B * d * 8);
-  output = take(<usize>B * <usize>OUT_STRIDE * 8);
-  path = take((n + 2) * 4);
+  sampleBound = take(t * 8);
+  inverseDepth = take((n + 1) * 8);
+  log2Table = take((n + 1) * 8);
+  path = take((n + 1) * 2);
+  query = take(d * 4);
   scratch = take((t * d + 2 * d) * 8);
-  planEnd = cursor;
-  const needPages = <i32>((planEnd + 0xffff) >> 16);
+  storeHeader = take(16);
+  forestEnd = cursor;
+  batchState = take(<usize>B * 8);
+  input = take(<usize>B * d * 8);
+  output = take(<usize>B * (1 + 2 * d) * 8);
+  if (!setPointStore(cells)) return 0;
+  store<i32>(storeHeader, cells);
+  return planEnd - forestStart;
+}
+
+/** Bytes of a point store of `cells` cells: the f32 values and two scratch bits per cell. */
+export function pointStoreBytes(cells: i32): usize {
+  const words = <usize>((cells + 31) >> 5);
+  return (<usize>cells << 2) + (words << 3);
+}
+
+/**
+ * Places the point store's columns after the host's output column for a capacity of `cells`, growing
+ * memory as needed. Called by `plan`, and by the point store when it must grow. False when memory
+ * could not grow (nothing changed then).
+ */
+export function setPointStore(cells: i32): bool {
+  const values = (output + <usize>B * (1 + 2 * <usize>D) * 8 + 63) & ~(<usize>63);
+  const words = <usize>((cells + 31) >> 5);
+  const marks = values + (<usize>cells << 2);
+  const prefix = marks + (words << 2);
+  const end = prefix + (words << 2);
+  const needPages = <i32>((end + 0xffff) >> 16);
   const havePages = memory.size();
   if (needPages > havePages) {
-    if (memory.grow(needPages - havePages) < 0) return 0;
+    if (memory.grow(needPages - havePages) < 0) return false;
   }
-  return planEnd - start;
+  pointValue = values;
+  storeMarks = marks;
+  storePrefix = prefix;
+  planEnd = end;
+  return true;
+}
+
+/** The forest's own bytes: every column but the host's input and output. */
+export function forestBytes(): usize {
+  return (forestEnd - forestStart) + (planEnd - pointValue);
 }

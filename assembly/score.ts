@@ -7,25 +7,41 @@
  * q * scoreUnseen(dv) + (1 - q) * s, where q is the probability that a random cut of v's box extended by x
  * separates x; once q = 0, x is inside every higher box too and the walk stops. The tree's score is
  * s * log2(M + 1); the forest's is the mean over its trees.
+ *
+ * The walk back up reads the path the descent recorded (tree.ts, `descendRecording`), so the box loads of
+ * successive ancestors do not wait on each other.
  */
-import { D } from './layout';
+import { D, N, path, inverseDepth, log2Table } from './layout';
 import { pointAddress, samePoint } from './point-store';
-import {
-  isLeaf, leafOf, getLeft, getRight, getParent, getCutDimension, getCutValue, boxMinAddress,
-  boxMaxAddress, getLeafPoint, getLeafMass, getLeafParent, getRoot, massOf,
-} from './node-store';
+import { leafOf, boxesOf, box, getLeafPoint, getLeafMass, getRoot, massOf } from './node-store';
+import { descendRecording, pathDepth } from './tree';
+import { separation, growthOf } from './box';
 import { NULL } from './layout';
 
-/** Score of a leaf that isolates x at depth `depth`: x would be cut off there. */
+/** Fills the tables of 1 / (d + 1) and log2(m + 1) for d, m in 0..N. Called by `configure`. */
+export function fillTables(): void {
+  for (let i = 0; i <= N; i++) {
+    store<f64>(inverseDepth + (<usize>i << 3), 1.0 / (<f64>i + 1.0));
+    store<f64>(log2Table + (<usize>i << 3), Math.log2(<f64>i + 1.0));
+  }
+}
+
+/** log2(m + 1) for 0 <= m <= N (a tree's mass or a leaf's multiplicity). */
+// @ts-ignore: decorator
+@inline export function log2Plus1(m: i32): f64 {
+  return load<f64>(log2Table + (<usize>m << 3));
+}
+
+/** Score of a leaf that isolates x at depth `depth`: x would be cut off there. 1 / (depth + 1). */
 // @ts-ignore: decorator
 @inline export function scoreUnseen(depth: i32): f64 {
-  return 1.0 / (<f64>depth + 1.0);
+  return load<f64>(inverseDepth + (<usize>depth << 3));
 }
 
 /** Score of a leaf at `depth` holding x itself `m` times: as deep as m copies would sit. */
 // @ts-ignore: decorator
 @inline export function scoreSeen(depth: i32, m: i32): f64 {
-  return 1.0 / (<f64>depth + Math.log2(<f64>m + 1.0));
+  return 1.0 / (<f64>depth + log2Plus1(m));
 }
 
 /** Damping for a point seen m times in a tree of mass M: frequent points are less surprising. */
@@ -37,68 +53,45 @@ import { NULL } from './layout';
 /** Normalisation from the blended inverse depth to the score scale. */
 // @ts-ignore: decorator
 @inline export function normalise(s: f64, M: i32): f64 {
-  return s * Math.log2(<f64>M + 1.0);
+  return s * log2Plus1(M);
 }
 
 /**
- * Probability that a random cut of node n's box extended by x separates x:
- * (sum of the growth of each side) / (sum of the extended sides). 0 when x is inside the box.
+ * Probability that a random cut of the box at `lo` extended by x separates x: (sum of the growth of each
+ * side) / (sum of the extended sides). 0 when x is inside the box.
  */
-export function separationProbability(n: i32, x: usize): f64 {
-  const lo = boxMinAddress(n), hi = boxMaxAddress(n);
-  let growth: f64 = 0;
-  let total: f64 = 0;
-  for (let j = 0; j < D; j++) {
-    const o = <usize>j << 2;
-    const v = <f64>load<f32>(x + o);
-    const a = <f64>load<f32>(lo + o);
-    const b = <f64>load<f32>(hi + o);
-    if (v < a) { growth += a - v; total += b - v; }
-    else if (v > b) { growth += v - b; total += v - a; }
-    else total += b - a;
-  }
+export function separationProbability(lo: usize, hi: usize, x: usize): f64 {
+  const total = separation(lo, hi, x);
+  const growth = growthOf;
   return growth == 0 ? 0 : growth / total;
-}
-
-/** Depth of the leaf where x lands and that leaf (child encoding), left in these globals. */
-export let landedDepth: i32 = 0;
-export let landedLeaf: i32 = 0;
-
-/** Walks x (f32 coordinates at address x) down tree `tree` to its leaf. */
-export function descend(tree: i32, x: usize): void {
-  let node = getRoot(tree);
-  let depth = 0;
-  while (!isLeaf(node)) {
-    const j = getCutDimension(node);
-    node = <f64>load<f32>(x + (<usize>j << 2)) <= getCutValue(node) ? getLeft(node) : getRight(node);
-    depth++;
-  }
-  landedDepth = depth;
-  landedLeaf = node;
 }
 
 /** The anomaly score of x in tree `tree` (0 for an empty tree). Called once per tree per scored point. */
 export function scoreTree(tree: i32, x: usize): f64 {
   const r = getRoot(tree);
   if (r == NULL) return 0;
-  const M = massOf(r);
-  descend(tree, x);
-  const l = leafOf(landedLeaf);
-  let depth = landedDepth;
+  const M = massOf(tree, r);
+  const leaf = descendRecording(tree, x);
+  const l = leafOf(leaf);
+  let depth = pathDepth;
   let s: f64;
-  if (samePoint(pointAddress(getLeafPoint(l)), x)) {
-    const m = getLeafMass(l);
+  if (samePoint(pointAddress(getLeafPoint(tree, l)), x)) {
+    const m = getLeafMass(tree, l);
     s = damp(m, M) * scoreSeen(depth, m);
   } else {
     s = scoreUnseen(depth);
   }
-  let v = getLeafParent(l);
-  while (v != NULL) {
+  const boxes = boxesOf(tree);
+  const at = path;
+  while (depth > 0) {
     depth--;
-    const q = separationProbability(v, x);
-    if (q == 0) break;
+    const n = <i32>load<u16>(at + (<usize>depth << 1));
+    const lo = box(boxes, n);
+    const total = separation(lo, lo + (<usize>D << 2), x);
+    const growth = growthOf;
+    if (growth == 0) break;
+    const q = growth / total;
     s = q * scoreUnseen(depth) + (1.0 - q) * s;
-    v = getParent(v);
   }
   return normalise(s, M);
 }

@@ -2,7 +2,7 @@
 // shingled in JavaScript. Compares one or more kernel builds in the same process, interleaved run by run,
 // because this 2-core VM's speed drifts by +-30% between runs (compare within one run only).
 //
-//   node bench/kernel.mjs [--trees 100] [--sample 256] [--shingle 8] [--reps 5] [--modes both,score,update]
+//   node bench/kernel.mjs [--cpu] [--trees 100] [--sample 256] [--shingle 8] [--reps 5] [--modes both,score,update]
 //                         [a.wasm b.wasm ...]        (default build/rcf.wasm)
 //
 // Modes: `both` = score then update every point (SCORE|UPDATE, as the forest does after warm-up);
@@ -24,6 +24,8 @@ const SHINGLE = Number(option('shingle', '8'));
 const REPS = Number(option('reps', '5'));
 const FLAGS = Number(option('flags', '0')); // extra flags ORed into scoring calls (4 = attribution, 8 = CoDisp)
 const MODES = option('modes', 'both,score,update').split(',');
+// --cpu: time by this process's CPU time instead of the wall clock (less hurt by other processes)
+const CPU = args.includes('--cpu') && (args.splice(args.indexOf('--cpu'), 1), true);
 const files = args.length ? args : [new URL('../build/rcf.wasm', import.meta.url).pathname];
 const BATCH = 1024;
 
@@ -57,8 +59,10 @@ function once(m, mode) {
     from = SAMPLE / 4;
   }
   const t0 = performance.now();
+  const c0 = process.cpuUsage();
   run(k, from, n, flags);
-  const dt = performance.now() - t0;
+  const c1 = process.cpuUsage(c0);
+  const dt = CPU ? (c1.user + c1.system) / 1000 : performance.now() - t0;
   return { pps: ((n - from) / dt) * 1000, bytes, k };
 }
 
@@ -74,7 +78,7 @@ for (let rep = 0; rep < REPS; rep++) {
   }
 }
 const med = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
-console.log(`trees ${TREES}, sample ${SAMPLE}, shingle ${SHINGLE}, ${n} points, ${REPS} reps (best / median points/s)`);
+console.log(`${CPU ? 'CPU time' : 'wall clock'}: trees ${TREES}, sample ${SAMPLE}, shingle ${SHINGLE}, ${n} points, ${REPS} reps (best / median points/s)`);
 files.forEach((f, i) => {
   const cells = MODES.map((m) => `${m} ${Math.round(Math.max(...results[i][m]))} / ${Math.round(med(results[i][m]))}`);
   console.log(`${f.padEnd(32)} ${cells.join('   ')}   planned ${bytes[i]} B`);

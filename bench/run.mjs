@@ -1,9 +1,17 @@
 // Benchmark: the same WASM kernel the page runs, in Node, on real (NAB machine_temperature) and synthetic
-// data. `npm run bench` prints a table; `npm run bench -- --json` prints a JSON array. Not a test.
+// data. `npm run bench` prints a table; `npm run bench -- --json` prints a JSON array; `--cpu` times by
+// this process's CPU time instead of the wall clock (steadier when other processes share the cores).
+// Not a test.
+//
+// Modes: score-then-update (the forest's streaming loop, through RandomCutForest: shingling and chunking
+// included), the same with attribution, and the kernel alone on pre-shingled points: update only (every
+// point), score only (the second half, scored against the forest the first half built).
+// Bytes: the forest's own memory as the kernel reports it (configure; without the batch columns).
 import { readFileSync } from 'node:fs';
 import { RandomCutForest, parseCsvText } from '../dist/node/index.js';
 
 const json = process.argv.includes('--json');
+const cpu = process.argv.includes('--cpu');
 const kernel = new URL('../build/rcf.wasm', import.meta.url);
 const module = await RandomCutForest.compile(kernel);
 
@@ -18,40 +26,93 @@ function synthetic(rows, columns, seed = 1) {
     for (let c = 0; c < columns; c++) out[r * columns + c] = Math.sin((r + 7 * c) / 40) * (c + 1) + 0.1 * (rand() - 0.5);
   return out;
 }
+const five = synthetic(20000, 5);
 
+/** Milliseconds of `f()`, by the wall clock or by CPU time. */
+function timed(f) {
+  const t0 = performance.now();
+  const c0 = process.cpuUsage();
+  f();
+  const c = process.cpuUsage(c0);
+  return cpu ? (c.user + c.system) / 1000 : performance.now() - t0;
+}
+
+// --- through the forest (score then update) ---
 const cases = [];
 for (const trees of [50, 100])
   for (const shingleSize of [1, 8])
     cases.push({ name: 'machine_temperature', data: machine, columns: 1, trees, sampleSize: 256, shingleSize });
 cases.push({ name: 'machine_temperature', data: machine, columns: 1, trees: 100, sampleSize: 1024, shingleSize: 8 });
-cases.push({ name: 'synthetic-5-columns', data: synthetic(20000, 5), columns: 5, trees: 100, sampleSize: 256, shingleSize: 1 });
-cases.push({ name: 'synthetic-5-columns', data: synthetic(20000, 5), columns: 5, trees: 100, sampleSize: 256, shingleSize: 8 });
+cases.push({ name: 'machine_temperature', data: machine, columns: 1, trees: 100, sampleSize: 256, shingleSize: 8, attribution: true });
+cases.push({ name: 'synthetic-5-columns', data: five, columns: 5, trees: 100, sampleSize: 256, shingleSize: 1 });
+cases.push({ name: 'synthetic-5-columns', data: five, columns: 5, trees: 100, sampleSize: 256, shingleSize: 8 });
 
 const results = [];
 for (const c of cases) {
   const options = { numberOfTrees: c.trees, sampleSize: c.sampleSize, shingleSize: c.shingleSize, inputDimensions: c.columns, seed: 1 };
   const points = c.data.length / c.columns;
+  const dimensions = c.columns * c.shingleSize;
   let best = Infinity;
   let forest;
   for (let rep = 0; rep < 3; rep++) {
     forest = RandomCutForest.fromModule(options, module);
-    const t0 = performance.now();
-    forest.process(c.data);
-    best = Math.min(best, performance.now() - t0);
+    const extra = c.attribution ? { attribution: new Float64Array(points * 2 * dimensions) } : {};
+    best = Math.min(best, timed(() => forest.process(c.data, undefined, extra)));
   }
   results.push({
-    name: c.name, mode: 'score-then-update', trees: c.trees, sampleSize: c.sampleSize, shingleSize: c.shingleSize,
-    dimensions: c.columns * c.shingleSize, workers: 1, points, pointsPerSecond: Math.round(points / (best / 1000)),
+    name: c.name, mode: c.attribution ? 'score+attribution' : 'score-then-update', trees: c.trees, sampleSize: c.sampleSize,
+    shingleSize: c.shingleSize, dimensions, workers: 1, points, pointsPerSecond: Math.round(points / (best / 1000)),
     bytes: forest.stats().memoryBytes,
   });
 }
 
+// --- the kernel alone: update only, score only ---
+const SCORE = 1;
+const UPDATE = 2;
+const BATCH = 1024;
+function shingled(values, size) {
+  const n = values.length - size + 1;
+  const out = new Float64Array(n * size);
+  for (let i = 0; i < n; i++) for (let j = 0; j < size; j++) out[i * size + j] = values[i + j];
+  return out;
+}
+function kernelRun(k, points, D, from, to, flags) {
+  for (let i = from; i < to; i += BATCH) {
+    const c = Math.min(BATCH, to - i);
+    new Float64Array(k.memory.buffer, k.column(0), c * D).set(points.subarray(i * D, (i + c) * D));
+    k.process(c, flags);
+  }
+}
+const wasm = await WebAssembly.compile(readFileSync(kernel));
+for (const trees of [50, 100]) {
+  const D = 8;
+  const points = shingled(Array.from(machine), D);
+  const n = points.length / D;
+  for (const mode of ['update only', 'score only']) {
+    let best = Infinity;
+    let bytes = 0;
+    for (let rep = 0; rep < 3; rep++) {
+      const k = new WebAssembly.Instance(wasm, { env: { abort() { throw new Error('kernel abort'); } } }).exports;
+      bytes = k.configure(trees, 256, D, 0, 1, 1 / 2560, 0, BATCH);
+      if (mode === 'update only') best = Math.min(best, timed(() => kernelRun(k, points, D, 0, n, UPDATE)));
+      else {
+        kernelRun(k, points, D, 0, n >> 1, UPDATE);
+        best = Math.min(best, timed(() => kernelRun(k, points, D, n >> 1, n, SCORE)) * (n / (n - (n >> 1))));
+      }
+    }
+    results.push({
+      name: 'machine_temperature', mode: `kernel, ${mode}`, trees, sampleSize: 256, shingleSize: D, dimensions: D, workers: 1,
+      points: n, pointsPerSecond: Math.round(n / (best / 1000)), bytes,
+    });
+  }
+}
+
 if (json) console.log(JSON.stringify(results, null, 1));
 else {
-  console.log('case                  mode               trees sample shingle dims workers  points  points/s  forest bytes');
+  console.log('case                  mode                   trees sample shingle dims workers  points  points/s  forest bytes');
   for (const r of results)
     console.log(
-      `${r.name.padEnd(21)} ${r.mode.padEnd(18)} ${String(r.trees).padStart(5)} ${String(r.sampleSize).padStart(6)} ${String(r.shingleSize).padStart(7)} ${String(r.dimensions).padStart(4)} ${String(r.workers).padStart(7)} ${String(r.points).padStart(7)} ${String(r.pointsPerSecond).padStart(9)} ${String(r.bytes).padStart(13)}`,
+      `${r.name.padEnd(21)} ${r.mode.padEnd(22)} ${String(r.trees).padStart(5)} ${String(r.sampleSize).padStart(6)} ${String(r.shingleSize).padStart(7)} ${String(r.dimensions).padStart(4)} ${String(r.workers).padStart(7)} ${String(r.points).padStart(7)} ${String(r.pointsPerSecond).padStart(9)} ${String(r.bytes).padStart(13)}`,
     );
-  console.log('(best of 3 runs each; one thread)');
+  console.log(`(best of 3 runs each; one thread; ${cpu ? 'CPU time' : 'wall clock'})`);
 }

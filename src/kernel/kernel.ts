@@ -5,6 +5,11 @@
 
 export interface KernelExports {
   memory: WebAssembly.Memory;
+  /**
+   * Plans memory for one forest (or shard) and empties it. Returns the forest's own bytes (the model:
+   * nodes, boxes, leaves, samplers, point store; the batch columns input/output excluded), or 0 when the
+   * configuration is refused (sampleSize > 32767, dimensions > 65535) or memory could not grow.
+   */
   configure(
     trees: number, sampleSize: number, dimensions: number, seedHigh: number, seedLow: number,
     timeDecay: number, firstTree: number, batch: number,
@@ -21,12 +26,11 @@ export interface KernelExports {
   column(id: number): number;
 }
 
-/** Column ids of `column()` (assembly/index.ts). */
+/** Column ids of `column()` (assembly/index.ts; layout in assembly/layout.ts). */
 export const Column = {
-  input: 0, output: 1, pointValue: 2, pointRef: 3, nodeLeft: 4, nodeRight: 5, nodeParent: 6,
-  cutDimension: 7, cutValue: 8, mass: 9, boxMin: 10, boxMax: 11, leafPoint: 12, leafMass: 13,
-  leafParent: 14, root: 15, samplePoint: 16, sampleWeight: 17, sampleCount: 18, randomState: 19,
-  planEnd: 20, scratch: 21,
+  input: 0, output: 1, pointValue: 2, nodeRecord: 3, nodeBox: 4, leafPoint: 5, leafMass: 6, treeState: 7,
+  sampleLeaf: 8, sampleWeight: 9, sampleCount: 10, randomState: 11, scratch: 12, storeHeader: 13,
+  forestStart: 14, forestEnd: 15, planEnd: 16,
 } as const;
 
 export const SCORE = 1;

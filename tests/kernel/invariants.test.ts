@@ -6,7 +6,7 @@
 import { describe, it, expect, beforeAll } from 'vitest';
 import fc from 'fast-check';
 import type { KernelExports } from '../../src/kernel/kernel';
-import { KernelForest, loadKernel, SCORE, UPDATE } from './kernel-memory';
+import { KernelForest, loadKernel, SCORE, UPDATE, LEAF } from './kernel-memory';
 
 let k: KernelExports;
 beforeAll(async () => {
@@ -130,15 +130,17 @@ describe('kernel invariants after every call', () => {
 
 describe('the invariant checker', () => {
   // a checker that never fails proves nothing: corrupt one thing at a time and expect a complaint
+  const D = 2;
   const corruptions: [string, (f: KernelForest) => void, RegExp][] = [
-    ['a box bound', (f) => { f.views().boxMax[0] += 1; }, /box dim 0/],
-    ['an internal mass', (f) => { f.views().mass[0] += 1; }, /mass/],
-    ['a leaf mass', (f) => { const v = f.views(); let c = v.root[0]; while (c >= 0) c = v.nodeLeft[c]; v.leafMass[~c] += 1; }, /mass/],
-    ['a parent link', (f) => { const v = f.views(); v.nodeParent[v.root[0]] = 0; }, /parent/],
-    ['a reference count', (f) => { const v = f.views(); v.pointRef[v.samplePoint[0]] += 1; }, /reference count/],
-    ['a cut value', (f) => { const v = f.views(); v.cutValue[v.root[0]] = -1e9; }, /left points|right points|routes/],
+    ['a box bound', (f) => { f.views().boxes[D] += 1; }, /box dim 0/],
+    ['an internal mass', (f) => { const v = f.views(); v.recordU16[f.root(0, v) * 6 + 3] += 1; }, /mass/],
+    ['a leaf mass', (f) => { const v = f.views(); let c = f.root(0, v); while (c < LEAF) c = f.node(0, c, v).left; v.leafMass[c - LEAF] += 1; }, /mass/],
+    ['a child link', (f) => { const v = f.views(); const r = f.root(0, v); v.recordU16[r * 6 + 4] = v.recordU16[r * 6 + 5]; }, /twice|leaves|free|mass|routes/],
+    ['a free list', (f) => { const v = f.views(); v.treeState[1] = f.root(0, v); }, /free node list/],
+    ['a stored coordinate', (f) => { const v = f.views(); v.pointValue[f.reservoir(0, v)[0].slot] += 0.5; }, /box dim|routes|left points|right points/],
+    ['a cut value', (f) => { const v = f.views(); v.recordF32[f.root(0, v) * 3] = -1e9; }, /left points|right points|routes/],
     ['a heap weight', (f) => { f.views().sampleWeight[3] = 1e9; }, /heap order/],
-    ['a reservoir slot', (f) => { const v = f.views(); v.samplePoint[1] = v.samplePoint[2] === v.samplePoint[1] ? v.samplePoint[3] : v.samplePoint[2]; }, /mass|reservoir/],
+    ['a reservoir entry', (f) => { const v = f.views(); v.sampleLeaf[1] = v.sampleLeaf[2] === v.sampleLeaf[1] ? v.sampleLeaf[3] : v.sampleLeaf[2]; }, /mass|reservoir/],
   ];
   for (const [name, corrupt, message] of corruptions) {
     it(`notices a corrupted ${name}`, () => {

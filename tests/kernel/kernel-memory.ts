@@ -3,16 +3,22 @@
  * (trees as `Shape`s, reservoirs, reference counts) to check invariants and compare with the reference
  * implementation in tests/reference/. Not a test file itself.
  *
- * Layout and child encoding: assembly/layout.ts. Internal node global index = tree*(N-1)+k, leaf global
- * index = tree*N+k; a child c >= 0 is an internal node, c < 0 the leaf ~c; NULL = -2^31.
+ * Layout and child encoding: assembly/layout.ts. Links are 16-bit and local to their tree: a link
+ * c < LEAF (0x8000) is the tree's internal node c, whose record and box have the global index
+ * g = tree*(N-1) + c; c >= LEAF is the tree's leaf c - LEAF (global index tree*N + c - LEAF);
+ * NULL = 0xFFFF. A node record is 12 bytes: cut value f32, cut dimension u16, mass u16, left u16,
+ * right u16. A box is min[D] then max[D] (f32).
  */
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { instantiateKernel, Column, SCORE, UPDATE, SCORE_UNIT, type KernelExports } from '../../src/kernel/kernel';
+import {
+  instantiateKernel, Column, SCORE, UPDATE, ATTRIBUTION, CODISP, SCORE_UNIT, type KernelExports,
+} from '../../src/kernel/kernel';
 import type { Shape } from '../reference/random-cut-forest';
 
-export { SCORE, UPDATE, SCORE_UNIT };
-export const NULL = -2147483648;
+export { SCORE, UPDATE, ATTRIBUTION, CODISP, SCORE_UNIT };
+export const NULL = 0xffff;
+export const LEAF = 0x8000;
 
 const WASM_URL = new URL('../../build/rcf.wasm', import.meta.url);
 
@@ -36,24 +42,33 @@ export interface KernelConfig {
 export interface Views {
   input: Float64Array;
   output: Float64Array;
+  /** the point store's cells: the point at offset o is pointValue[o .. o + D) */
   pointValue: Float32Array;
-  pointRef: Int32Array;
-  nodeLeft: Int32Array;
-  nodeRight: Int32Array;
-  nodeParent: Int32Array;
-  cutDimension: Int32Array;
-  cutValue: Float64Array;
-  mass: Int32Array;
-  boxMin: Float32Array;
-  boxMax: Float32Array;
+  /** node records as f32 words: the cut value of internal node g is recordF32[g * 3] */
+  recordF32: Float32Array;
+  /** node records as u16 halves: dimension g*6+2, mass g*6+3, left g*6+4, right g*6+5 */
+  recordU16: Uint16Array;
+  /** boxes: node g's min[j] at g*2D + j, max[j] at g*2D + D + j */
+  boxes: Float32Array;
   leafPoint: Int32Array;
-  leafMass: Int32Array;
-  leafParent: Int32Array;
-  root: Int32Array;
-  samplePoint: Int32Array;
+  leafMass: Uint16Array;
+  /** per tree: root link, free node list head, free leaf list head, internal nodes in use */
+  treeState: Int32Array;
+  sampleLeaf: Uint16Array;
   sampleWeight: Float64Array;
   sampleCount: Int32Array;
   randomState: BigUint64Array;
+}
+
+/** One internal node read back from kernel memory (links local to its tree). */
+export interface NodeView {
+  cutDimension: number;
+  cutValue: number;
+  mass: number;
+  left: number;
+  right: number;
+  min: number[];
+  max: number[];
 }
 
 const plainZero = (v: number) => (v === 0 ? 0 : v);
@@ -67,8 +82,9 @@ export class KernelForest {
   readonly D: number;
   readonly NI: number;
   readonly NL: number;
-  readonly P: number;
   readonly B: number;
+  /** what configure() returned: the forest's own bytes */
+  readonly plannedBytes: number;
 
   constructor(k: KernelExports, config: KernelConfig) {
     this.k = k;
@@ -79,41 +95,83 @@ export class KernelForest {
     this.D = c.dimensions;
     this.NI = c.sampleSize - 1;
     this.NL = c.sampleSize;
-    this.P = c.trees * c.sampleSize + 1;
     this.B = c.batch;
     const bytes = k.configure(
       c.trees, c.sampleSize, c.dimensions, Number(c.seed >> 32n), Number(c.seed & 0xffffffffn), c.timeDecay,
       c.firstTree, c.batch,
     );
     if (!bytes) throw new Error(`configure failed for ${JSON.stringify({ ...c, seed: String(c.seed) })}`);
+    this.plannedBytes = bytes;
+  }
+
+  /** Bytes of the forest itself: the memory plan without the host's input and output columns. */
+  forestBytes(): number {
+    const at = (id: number) => this.k.column(id);
+    return at(Column.forestEnd) - at(Column.forestStart) + (at(Column.planEnd) - at(Column.pointValue));
+  }
+
+  /** The point store's header: capacity (cells), tail, last stored offset, compactions so far. */
+  store(): { capacity: number; tail: number; last: number; compactions: number } {
+    const h = new Int32Array(this.k.memory.buffer, this.k.column(Column.storeHeader), 4);
+    return { capacity: h[0], tail: h[1], last: h[2], compactions: h[3] };
   }
 
   views(): Views {
-    const { k, T, D, NI, NL, P, B, N } = this;
+    const { k, T, D, NI, NL, B, N } = this;
+    const cells = this.store().capacity;
     const buf = k.memory.buffer;
     const at = (id: number) => k.column(id);
     return {
       input: new Float64Array(buf, at(Column.input), B * D),
       output: new Float64Array(buf, at(Column.output), B),
-      pointValue: new Float32Array(buf, at(Column.pointValue), P * D),
-      pointRef: new Int32Array(buf, at(Column.pointRef), P),
-      nodeLeft: new Int32Array(buf, at(Column.nodeLeft), T * NI),
-      nodeRight: new Int32Array(buf, at(Column.nodeRight), T * NI),
-      nodeParent: new Int32Array(buf, at(Column.nodeParent), T * NI),
-      cutDimension: new Int32Array(buf, at(Column.cutDimension), T * NI),
-      cutValue: new Float64Array(buf, at(Column.cutValue), T * NI),
-      mass: new Int32Array(buf, at(Column.mass), T * NI),
-      boxMin: new Float32Array(buf, at(Column.boxMin), T * NI * D),
-      boxMax: new Float32Array(buf, at(Column.boxMax), T * NI * D),
+      pointValue: new Float32Array(buf, at(Column.pointValue), cells),
+      recordF32: new Float32Array(buf, at(Column.nodeRecord), T * NI * 3),
+      recordU16: new Uint16Array(buf, at(Column.nodeRecord), T * NI * 6),
+      boxes: new Float32Array(buf, at(Column.nodeBox), T * NI * 2 * D),
       leafPoint: new Int32Array(buf, at(Column.leafPoint), T * NL),
-      leafMass: new Int32Array(buf, at(Column.leafMass), T * NL),
-      leafParent: new Int32Array(buf, at(Column.leafParent), T * NL),
-      root: new Int32Array(buf, at(Column.root), T),
-      samplePoint: new Int32Array(buf, at(Column.samplePoint), T * N),
+      leafMass: new Uint16Array(buf, at(Column.leafMass), T * NL),
+      treeState: new Int32Array(buf, at(Column.treeState), T * 4),
+      sampleLeaf: new Uint16Array(buf, at(Column.sampleLeaf), T * N),
       sampleWeight: new Float64Array(buf, at(Column.sampleWeight), T * N),
       sampleCount: new Int32Array(buf, at(Column.sampleCount), T),
       randomState: new BigUint64Array(buf, at(Column.randomState), T),
     };
+  }
+
+  /** Root link of tree t (NULL when empty). */
+  root(t: number, v = this.views()): number {
+    return v.treeState[t * 4];
+  }
+
+  /** Internal node `c` (local link) of tree t. */
+  node(t: number, c: number, v = this.views()): NodeView {
+    const g = t * this.NI + c;
+    const D = this.D;
+    return {
+      cutValue: v.recordF32[g * 3],
+      cutDimension: v.recordU16[g * 6 + 2],
+      mass: v.recordU16[g * 6 + 3],
+      left: v.recordU16[g * 6 + 4],
+      right: v.recordU16[g * 6 + 5],
+      min: Array.from(v.boxes.subarray(g * 2 * D, g * 2 * D + D)),
+      max: Array.from(v.boxes.subarray(g * 2 * D + D, (g + 1) * 2 * D)),
+    };
+  }
+
+  /** Point slot and multiplicity of leaf `l` (local index) of tree t. */
+  leaf(t: number, l: number, v = this.views()): { slot: number; mass: number } {
+    return { slot: v.leafPoint[t * this.NL + l], mass: v.leafMass[t * this.NL + l] };
+  }
+
+  /** The leaf a point (f32 values) routes to in tree t: its local index, or -1 for an empty tree. */
+  route(t: number, p: readonly number[], v = this.views()): number {
+    let c = this.root(t, v);
+    if (c === NULL) return -1;
+    while (c < LEAF) {
+      const n = this.node(t, c, v);
+      c = p[n.cutDimension] <= n.cutValue ? n.left : n.right;
+    }
+    return c - LEAF;
   }
 
   /** Hands up to `batch` points to the kernel; returns a copy of the output column (raw sums). */
@@ -130,6 +188,36 @@ export class KernelForest {
     return this.views().output.slice(0, points.length);
   }
 
+  /**
+   * Hands up to `batch` points to the kernel with SCORE | ATTRIBUTION (plus `extra` flags, e.g. UPDATE);
+   * returns the score sums and each point's attribution (high[D], low[D], summed over trees) as copies.
+   */
+  attribute(points: readonly (readonly number[])[], extra = 0): { sums: number[]; high: number[][]; low: number[][] } {
+    const sums = Array.from(this.process(points, SCORE | ATTRIBUTION | extra));
+    const { D, B } = this;
+    const all = new Float64Array(this.k.memory.buffer, this.k.column(Column.output), B * (1 + 2 * D));
+    const high: number[][] = [];
+    const low: number[][] = [];
+    points.forEach((_, i) => {
+      const at = B + i * 2 * D;
+      high.push(Array.from(all.subarray(at, at + D)));
+      low.push(Array.from(all.subarray(at + D, at + 2 * D)));
+    });
+    return { sums, high, low };
+  }
+
+  /** The kernel's impute for up to `batch` points: (to - from) values per point, copied. */
+  impute(points: readonly (readonly number[])[], from: number, to: number): number[][] {
+    if (points.length > this.B) throw new Error(`at most ${this.B} points per call`);
+    const v = this.views();
+    points.forEach((p, i) => v.input.set(p, i * this.D));
+    const n = this.k.impute(points.length, from, to);
+    if (n !== points.length) throw new Error(`impute returned ${n}, expected ${points.length}`);
+    const w = to - from;
+    const out = new Float64Array(this.k.memory.buffer, this.k.column(Column.output), points.length * w);
+    return points.map((_, i) => Array.from(out.subarray(i * w, (i + 1) * w)));
+  }
+
   /** Score then update one point: the forest score (NaN when rejected). */
   scoreThenUpdate(point: readonly number[]): number {
     return this.process([point], SCORE | UPDATE)[0] / (SCORE_UNIT * this.T);
@@ -140,39 +228,40 @@ export class KernelForest {
   }
 
   /** Coordinates of a point slot (f32 values as numbers). */
-  pointValues(slot: number, v = this.views()): number[] {
-    return Array.from(v.pointValue.subarray(slot * this.D, (slot + 1) * this.D));
+  pointValues(offset: number, v = this.views()): number[] {
+    return Array.from(v.pointValue.subarray(offset, offset + this.D));
   }
 
   /** Tree `t` (local index) as plain data. */
   tree(t: number, v = this.views()): Shape | null {
-    const r = v.root[t];
+    const r = this.root(t, v);
     if (r === NULL) return null;
-    const D = this.D;
     const read = (c: number): Shape => {
-      if (c < 0) {
-        const l = ~c;
-        return { point: this.pointValues(v.leafPoint[l], v).map(plainZero), mass: v.leafMass[l] };
+      if (c >= LEAF) {
+        const { slot, mass } = this.leaf(t, c - LEAF, v);
+        return { point: this.pointValues(slot, v).map(plainZero), mass };
       }
+      const n = this.node(t, c, v);
       return {
-        cutDimension: v.cutDimension[c],
-        cutValue: plainZero(v.cutValue[c]),
-        min: Array.from(v.boxMin.subarray(c * D, (c + 1) * D), plainZero),
-        max: Array.from(v.boxMax.subarray(c * D, (c + 1) * D), plainZero),
-        mass: v.mass[c],
-        left: read(v.nodeLeft[c]),
-        right: read(v.nodeRight[c]),
+        cutDimension: n.cutDimension,
+        cutValue: plainZero(n.cutValue),
+        min: n.min.map(plainZero),
+        max: n.max.map(plainZero),
+        mass: n.mass,
+        left: read(n.left),
+        right: read(n.right),
       };
     };
     return read(r);
   }
 
-  /** Reservoir of tree `t` in heap order: weight and the slot (and coordinates) each entry holds. */
-  reservoir(t: number, v = this.views()): { weight: number; slot: number; point: number[] }[] {
+  /** Reservoir of tree `t` in heap order: weight, leaf, and the slot (and coordinates) each entry holds. */
+  reservoir(t: number, v = this.views()): { weight: number; leaf: number; slot: number; point: number[] }[] {
     const out = [];
     for (let i = 0; i < v.sampleCount[t]; i++) {
-      const slot = v.samplePoint[t * this.N + i];
-      out.push({ weight: v.sampleWeight[t * this.N + i], slot, point: this.pointValues(slot, v) });
+      const leaf = v.sampleLeaf[t * this.N + i];
+      const slot = leaf < this.NL ? v.leafPoint[t * this.NL + leaf] : -1;
+      out.push({ weight: v.sampleWeight[t * this.N + i], leaf, slot, point: slot >= 0 && slot + this.D <= v.pointValue.length ? this.pointValues(slot, v) : [] });
     }
     return out;
   }
@@ -187,7 +276,7 @@ export class KernelForest {
       randomState: Array.from(v.randomState, String),
       pointsInUse: this.k.pointsInUse(),
       updates: this.k.updateCount(),
-      pointRef: Array.from(v.pointRef),
+      store: this.store(),
     };
   }
 
@@ -198,8 +287,12 @@ export class KernelForest {
   invariantViolations(): string[] {
     const bad: string[] = [];
     const v = this.views();
-    const { T, N, D, NI, NL, P } = this;
+    const { T, N, D, NI, NL } = this;
+    const store = this.store();
+    const P = v.pointValue.length; // cells of the point store
     const tally = new Int32Array(P);
+    if (!(store.tail >= 0 && store.tail <= store.capacity)) bad.push(`point store tail ${store.tail}, capacity ${store.capacity}`);
+    if (!(store.last === -1 || (store.last >= 0 && store.last + D <= store.tail))) bad.push(`point store: last stored offset ${store.last}, tail ${store.tail}`);
     for (let t = 0; t < T; t++) {
       const where = `tree ${t}`;
       const count = v.sampleCount[t];
@@ -208,21 +301,20 @@ export class KernelForest {
         continue;
       }
       if (this.k.sampleSizeOf(t) !== count) bad.push(`${where}: sampleSizeOf ${this.k.sampleSizeOf(t)} != ${count}`);
-      // reservoir: a max-heap of finite weights holding valid slots
-      const held = new Map<number, number>();
+      // reservoir: a max-heap of finite weights, each entry naming a leaf of the tree
+      const entriesOfLeaf = new Map<number, number>();
       for (let i = 0; i < count; i++) {
         const w = v.sampleWeight[t * N + i];
-        const slot = v.samplePoint[t * N + i];
+        const leaf = v.sampleLeaf[t * N + i];
         if (!Number.isFinite(w)) bad.push(`${where}: reservoir entry ${i} has weight ${w}`);
         if (i > 0 && !(v.sampleWeight[t * N + ((i - 1) >> 1)] >= w)) bad.push(`${where}: heap order broken at entry ${i}`);
-        if (slot < 0 || slot >= P) {
-          bad.push(`${where}: reservoir entry ${i} holds slot ${slot} outside [0, ${P})`);
+        if (leaf >= NL) {
+          bad.push(`${where}: reservoir entry ${i} names leaf ${leaf} outside [0, ${NL})`);
           continue;
         }
-        held.set(slot, (held.get(slot) ?? 0) + 1);
-        tally[slot]++;
+        entriesOfLeaf.set(leaf, (entriesOfLeaf.get(leaf) ?? 0) + 1);
       }
-      const r = v.root[t];
+      const r = this.root(t, v);
       if (count === 0) {
         if (r !== NULL) bad.push(`${where}: empty reservoir but root ${r}`);
         if (this.k.nodesInUse(t) !== 0) bad.push(`${where}: empty reservoir but nodesInUse ${this.k.nodesInUse(t)}`);
@@ -238,56 +330,53 @@ export class KernelForest {
       const leafSlots: number[] = [];
       let broken = false;
       type Box = { min: number[]; max: number[]; mass: number };
-      const walk = (c: number, parent: number, depth: number): Box => {
+      const walk = (c: number, depth: number): Box => {
         if (depth > N + 1) {
           broken = true;
           throw new Error(`${where}: deeper than ${N + 1}: a cycle?`);
         }
-        if (c < 0) {
-          const l = ~c;
-          if (l < t * NL || l >= (t + 1) * NL) throw new Error(`${where}: leaf ${l} outside the tree's range`);
+        if (c >= LEAF) {
+          const l = c - LEAF;
+          if (l >= NL) throw new Error(`${where}: link ${c} names leaf ${l} outside [0, ${NL})`);
           if (seenLeaves.has(l)) throw new Error(`${where}: leaf ${l} reached twice`);
           seenLeaves.add(l);
-          if (v.leafParent[l] !== parent) bad.push(`${where}: leaf ${l} parent ${v.leafParent[l]}, expected ${parent}`);
-          const slot = v.leafPoint[l];
-          if (slot < 0 || slot >= P) throw new Error(`${where}: leaf ${l} holds slot ${slot} outside [0, ${P})`);
-          const m = v.leafMass[l];
+          const { slot, mass: m } = this.leaf(t, l, v);
+          if (slot < 0 || slot + D > store.tail) throw new Error(`${where}: leaf ${l} holds offset ${slot} outside the stored cells [0, ${store.tail})`);
           if (m < 1) bad.push(`${where}: leaf ${l} has mass ${m}`);
-          const inReservoir = held.get(slot) ?? 0;
-          if (m !== inReservoir) bad.push(`${where}: leaf ${l} (slot ${slot}) mass ${m} but ${inReservoir} reservoir entries hold the slot`);
+          const entries = entriesOfLeaf.get(l) ?? 0;
+          if (m !== entries) bad.push(`${where}: leaf ${l} (slot ${slot}) mass ${m} but ${entries} reservoir entries name it`);
           leafSlots.push(slot);
+          for (let i = 0; i < entries; i++) tally[slot]++;
           const p = this.pointValues(slot, v);
           if (!p.every(Number.isFinite)) bad.push(`${where}: leaf ${l} point (${p}) not finite`);
           return { min: p, max: p, mass: m };
         }
-        if (c < t * NI || c >= (t + 1) * NI) throw new Error(`${where}: node ${c} outside the tree's range`);
+        if (c >= NI) throw new Error(`${where}: link ${c} names internal node ${c} outside [0, ${NI})`);
         if (seenNodes.has(c)) throw new Error(`${where}: node ${c} reached twice`);
         seenNodes.add(c);
-        if (v.nodeParent[c] !== parent) bad.push(`${where}: node ${c} parent ${v.nodeParent[c]}, expected ${parent}`);
-        const j = v.cutDimension[c];
-        const cut = v.cutValue[c];
+        const n = this.node(t, c, v);
+        const j = n.cutDimension;
+        const cut = n.cutValue;
         if (j < 0 || j >= D) throw new Error(`${where}: node ${c} cuts dimension ${j}`);
         if (Number.isNaN(cut)) bad.push(`${where}: node ${c} cut value NaN`);
-        const L = walk(v.nodeLeft[c], c, depth + 1);
-        const R = walk(v.nodeRight[c], c, depth + 1);
+        const L = walk(n.left, depth + 1);
+        const R = walk(n.right, depth + 1);
         // x[j] <= cut goes left: every point on the left is <= cut, every point on the right is above
         if (!(L.max[j] <= cut)) bad.push(`${where}: node ${c} left points reach ${L.max[j]} > cut ${cut} (dim ${j})`);
         if (!(R.min[j] > cut)) bad.push(`${where}: node ${c} right points reach ${R.min[j]} <= cut ${cut} (dim ${j})`);
         const min = L.min.map((a, i) => Math.min(a, R.min[i]));
         const max = L.max.map((a, i) => Math.max(a, R.max[i]));
         for (let i = 0; i < D; i++) {
-          const lo = v.boxMin[c * D + i], hi = v.boxMax[c * D + i];
-          if (lo !== min[i] || hi !== max[i]) {
-            bad.push(`${where}: node ${c} box dim ${i} is [${lo}, ${hi}], points below span [${min[i]}, ${max[i]}]`);
+          if (n.min[i] !== min[i] || n.max[i] !== max[i]) {
+            bad.push(`${where}: node ${c} box dim ${i} is [${n.min[i]}, ${n.max[i]}], points below span [${min[i]}, ${max[i]}]`);
           }
         }
-        const m = v.mass[c];
-        if (m !== L.mass + R.mass) bad.push(`${where}: node ${c} mass ${m} != ${L.mass} + ${R.mass}`);
-        return { min, max, mass: m };
+        if (n.mass !== L.mass + R.mass) bad.push(`${where}: node ${c} mass ${n.mass} != ${L.mass} + ${R.mass}`);
+        return { min, max, mass: n.mass };
       };
       let rootBox: Box | undefined;
       try {
-        rootBox = walk(r, NULL, 0);
+        rootBox = walk(r, 0);
       } catch (e) {
         bad.push((e as Error).message);
         broken = true;
@@ -296,27 +385,45 @@ export class KernelForest {
       if (rootBox.mass !== count) bad.push(`${where}: root mass ${rootBox.mass} but ${count} reservoir entries`);
       if (seenNodes.size !== this.k.nodesInUse(t)) bad.push(`${where}: ${seenNodes.size} nodes reachable, nodesInUse ${this.k.nodesInUse(t)}`);
       if (seenLeaves.size !== seenNodes.size + 1) bad.push(`${where}: ${seenLeaves.size} leaves for ${seenNodes.size} internal nodes`);
+      for (const l of entriesOfLeaf.keys()) if (!seenLeaves.has(l)) bad.push(`${where}: a reservoir entry names leaf ${l}, not in the tree`);
+      // the free lists hold exactly the unused nodes and leaves
+      const freeList = (head: number, next: (i: number) => number, size: number, used: Set<number>, what: string) => {
+        const seen = new Set<number>();
+        for (let i = head; i !== NULL; i = next(i)) {
+          if (i < 0 || i >= size || seen.has(i) || used.has(i)) {
+            bad.push(`${where}: free ${what} list reaches ${i} (${seen.has(i) ? 'twice' : used.has(i) ? 'in use' : 'out of range'})`);
+            return;
+          }
+          seen.add(i);
+        }
+        if (seen.size + used.size !== size) bad.push(`${where}: ${seen.size} free + ${used.size} used ${what}s != ${size}`);
+      };
+      freeList(v.treeState[t * 4 + 1], (i) => v.recordU16[(t * NI + i) * 6 + 4], NI, seenNodes, 'node');
+      freeList(v.treeState[t * 4 + 2], (i) => v.leafPoint[t * NL + i], NL, seenLeaves, 'leaf');
       // leaves hold distinct points (duplicates share one leaf)
       const keys = new Set(leafSlots.map((s) => this.pointValues(s, v).map(plainZero).join(',')));
       if (keys.size !== leafSlots.length) bad.push(`${where}: two leaves hold equal points`);
-      // every reservoir entry's slot is a leaf's slot, and routes to that leaf by the cuts
-      for (const slot of held.keys()) {
+      // every leaf's point routes to that leaf by the cuts
+      for (const l of seenLeaves) {
+        const slot = v.leafPoint[t * NL + l];
         const p = this.pointValues(slot, v);
-        let c = r;
-        while (c >= 0) c = p[v.cutDimension[c]] <= v.cutValue[c] ? v.nodeLeft[c] : v.nodeRight[c];
-        const landed = v.leafPoint[~c];
-        if (landed !== slot) {
-          bad.push(`${where}: reservoir slot ${slot} (${p}) routes to a leaf holding slot ${landed} (${this.pointValues(landed, v)})`);
+        const landed = this.route(t, p, v);
+        if (landed !== l) {
+          bad.push(`${where}: leaf ${l}'s point (${p}) routes to leaf ${landed} (${this.pointValues(v.leafPoint[t * NL + landed], v)})`);
         }
       }
     }
-    // shared point store: reference counts = reservoir entries over all trees
+    // shared point store: the leaves are the references; the kernel counts them on demand
     let used = 0;
+    let checked = 0;
     for (let s = 0; s < P; s++) {
-      if (v.pointRef[s] !== tally[s]) bad.push(`point slot ${s}: reference count ${v.pointRef[s]}, held by ${tally[s]} entries`);
-      if (tally[s] > 0) used++;
+      if (tally[s] === 0) continue;
+      used++;
+      if (checked++ < 40 && this.k.referenceCount(s) !== tally[s]) {
+        bad.push(`point at offset ${s}: referenceCount ${this.k.referenceCount(s)}, held by ${tally[s]} entries`);
+      }
     }
-    if (this.k.pointsInUse() !== used) bad.push(`pointsInUse ${this.k.pointsInUse()} but ${used} slots are held`);
+    if (this.k.pointsInUse() !== used) bad.push(`pointsInUse ${this.k.pointsInUse()} but ${used} stored points are held`);
     if (this.k.brokenCount() !== 0) bad.push(`brokenCount ${this.k.brokenCount()}`);
     return bad;
   }

@@ -6,63 +6,14 @@
 import { describe, it, expect, beforeAll } from 'vitest';
 import fc from 'fast-check';
 import type { KernelExports } from '../../src/kernel/kernel';
-import { KernelForest, loadKernel, mulberry32, gaussian, shingles, SCORE, UPDATE, SCORE_UNIT } from './kernel-memory';
-import { ReferenceForest, drawShape } from '../reference/random-cut-forest';
+import { KernelForest, loadKernel, mulberry32, SCORE, UPDATE, SCORE_UNIT } from './kernel-memory';
+import { sineStream, walkStream, gridStream, mixedStream } from './streams';
+import { ReferenceForest, SplitMix64, drawShape } from '../reference/random-cut-forest';
 
 let k: KernelExports;
 beforeAll(async () => {
   k = await loadKernel();
 });
-
-// ---------------------------------------------------------------------------------------------------
-// seeded streams
-
-/** Noisy sine, shingled, with a few constant plateaus (whose shingles repeat exactly). */
-function sineStream(seed: number, n: number, shingleSize: number, period: number, noise: number): number[][] {
-  const u = mulberry32(seed);
-  const g = gaussian(u);
-  const values: number[] = [];
-  for (let t = 0; values.length < n + shingleSize - 1; t++) {
-    if (t % 150 === 100) {
-      const v = values[values.length - 1];
-      for (let i = 0; i < shingleSize + 6; i++) values.push(v); // a plateau: duplicate shingles
-    }
-    values.push(Math.sin((2 * Math.PI * t) / period) + noise * g());
-  }
-  return shingles(values, shingleSize).slice(0, n);
-}
-
-/** A 3-D random walk on a 0.5 grid (many repeated points), sometimes standing still. */
-function walkStream(seed: number, n: number): number[][] {
-  const u = mulberry32(seed);
-  const g = gaussian(u);
-  const x = [0, 0, 0];
-  const out: number[][] = [];
-  for (let t = 0; t < n; t++) {
-    if (u() > 0.15) for (let j = 0; j < 3; j++) x[j] = Math.round((x[j] + g()) * 2) / 2;
-    out.push([...x]);
-  }
-  return out;
-}
-
-/** 2-D integer grid 0..4: heavy duplicates, leaves of high multiplicity. */
-function gridStream(seed: number, n: number): number[][] {
-  const u = mulberry32(seed);
-  return Array.from({ length: n }, () => [Math.floor(u() * 5), Math.floor(u() * 5)]);
-}
-
-/** Wildly mixed magnitudes: +-1e30, 1e-30, ordinary values, f32 max. */
-function mixedStream(seed: number, n: number): number[][] {
-  const u = mulberry32(seed);
-  const pick = () => {
-    const r = u();
-    if (r < 0.2) return (u() < 0.5 ? -1 : 1) * 1e30 * u();
-    if (r < 0.4) return 1e-30 * Math.floor(u() * 4);
-    if (r < 0.45) return u() < 0.5 ? 3.4028234663852886e38 : -3.4028234663852886e38;
-    return Math.floor(u() * 10) - 5 + u();
-  };
-  return Array.from({ length: n }, () => [pick(), pick()]);
-}
 
 interface ParityCase {
   name: string;
@@ -232,4 +183,30 @@ describe('shards of one forest', () => {
     for (let i = 0; i < points.length; i += 128) batched.push(...many.process(points.slice(i, i + 128), SCORE | UPDATE));
     expect(batched).toEqual(single);
   });
+});
+
+describe('a long stream (the sampler shortcut)', () => {
+  // sampler.ts rejects most newcomers without computing their weight, by a bound on u kept per tree and
+  // refreshed per block of updates; the margin grows with decay * sequence. Far into a stream, with a
+  // strong decay, the shortcut must still decide exactly as the documented weight comparison does.
+  for (const [timeDecay, n] of [[0.05, 300000], [1e-4, 200000], [3, 100000]] as const) {
+    it(`time decay ${timeDecay}, ${n} points: same reservoirs and random state as the reference`, () => {
+      const config = { trees: 2, sampleSize: 8, dimensions: 1, seed: 123n, timeDecay };
+      const kernel = new KernelForest(k, { ...config, batch: 1000 });
+      const reference = new ReferenceForest(config);
+      const u = mulberry32(77);
+      const points = Array.from({ length: n }, () => [Math.floor(u() * 1000)]);
+      for (let i = 0; i < n; i += 1000) {
+        kernel.process(points.slice(i, i + 1000), UPDATE);
+        for (let j = i; j < i + 1000; j++) reference.update(points[j]);
+      }
+      const v = kernel.views();
+      for (let t = 0; t < config.trees; t++) {
+        expect(v.randomState[t]).toBe((reference.trees[t].random as SplitMix64).state);
+        expect(kernel.reservoir(t, v).map((e) => e.point)).toEqual(reference.reservoirs[t].entries.map((e) => [...e.point.values]));
+        expect(kernel.tree(t, v)).toEqual(reference.trees[t].shape());
+      }
+      expect(kernel.invariantViolations()).toEqual([]);
+    });
+  }
 });

@@ -4,9 +4,9 @@
  */
 import { describe, it, expect, beforeAll } from 'vitest';
 import type { KernelExports } from '../../src/kernel/kernel';
-import { KernelForest, loadKernel, SCORE, UPDATE, SCORE_UNIT } from './kernel-memory';
+import { KernelForest, loadKernel, mulberry32, SCORE, UPDATE, SCORE_UNIT } from './kernel-memory';
 import {
-  ReferenceForest, ReferenceTree, ScriptedRandom, SplitMix64, MaxHeap, mix64, GOLDEN, nextDown, roundHalfEven,
+  ReferenceForest, ReferenceTree, ScriptedRandom, SplitMix64, MaxHeap, mix64, GOLDEN, nextDown, roundHalfEven, storedCut,
   storedPoint, drawShape, type Shape,
 } from '../reference/random-cut-forest';
 
@@ -51,6 +51,26 @@ describe('numbers', () => {
     expect(nextDown(0)).toBe(-5e-324);
     expect(nextDown(-1)).toBe(-1 - 2 ** -52);
     expect([0.5, 1.5, 2.5, 2.4999, 2.5001, 3].map(roundHalfEven)).toEqual([0, 2, 2, 2, 3, 3]);
+  });
+
+  it('storedCut: the largest f32 not above c, which routes every f32 like c does', () => {
+    expect(storedCut(1.5)).toBe(1.5);
+    expect(storedCut(nextDown(1.125))).toBe(1.125 - 2 ** -23);
+    expect(storedCut(0.1)).toBe(0.09999999403953552); // fround(0.1) is above 0.1
+    expect(storedCut(0.1)).toBeLessThanOrEqual(0.1);
+    expect(storedCut(-1e-50)).toBe(-1.401298464324817e-45);
+    expect(storedCut(1e-50)).toBe(0);
+    expect(storedCut(-0.1)).toBeLessThanOrEqual(-0.1);
+    const u = mulberry32(3);
+    for (let i = 0; i < 2000; i++) {
+      const a = Math.fround((u() - 0.5) * 10 ** Math.floor(u() * 12 - 6));
+      const c = a + (u() - 0.5) * Math.abs(a) * 1e-6;
+      const f = storedCut(c);
+      expect(Math.fround(f)).toBe(f);
+      expect(f).toBeLessThanOrEqual(c);
+      // f32 neighbours of c route alike
+      for (const x of [a, Math.fround(c), f]) expect(x <= f).toBe(x <= c);
+    }
   });
 });
 
@@ -156,7 +176,7 @@ describe('a tree from scripted random numbers (reference)', () => {
     // leaf q = (1e-9 in f32, 1.125), p = (0, 0): B' sides s0 = 1e-9f, s1 = 1.125, total = s0 + s1 rounded.
     // With u = 1 - 2^-53, r = u * total; r - s0 (rounded) is not below s1, so no dimension is chosen by
     // the walk: take the last non-empty side (x1) with c = B'.max[1] = 1.125, then c >= max, so c becomes
-    // nextDown(1.125). The cut separates (c < q's 1.125) and p (0 <= c) goes left.
+    // nextDown(1.125), stored as the f32 below 1.125. The cut separates (c < q's 1.125) and p (0 <= c) goes left.
     const q = [Math.fround(1e-9), 1.125];
     const u = 1 - 2 ** -53;
     const r = u * (q[0] + q[1]);
@@ -164,12 +184,12 @@ describe('a tree from scripted random numbers (reference)', () => {
     const tree = new ReferenceTree(2, new ScriptedRandom([u]));
     tree.insert(storedPoint(q));
     tree.insert(storedPoint([0, 0]));
-    expect(tree.shape()).toEqual(node(1, nextDown(1.125), [0, 0], q, 2, leaf(0, 0), { point: q, mass: 1 }));
+    expect(tree.shape()).toEqual(node(1, storedCut(nextDown(1.125)), [0, 0], q, 2, leaf(0, 0), { point: q, mass: 1 }));
     // and p above the cut goes right: the mirror image
     const mirror = new ReferenceTree(2, new ScriptedRandom([u]));
     mirror.insert(storedPoint([0, 0]));
     mirror.insert(storedPoint(q));
-    expect(mirror.shape()).toEqual(node(1, nextDown(1.125), [0, 0], q, 2, leaf(0, 0), { point: q, mass: 1 }));
+    expect(mirror.shape()).toEqual(node(1, storedCut(nextDown(1.125)), [0, 0], q, 2, leaf(0, 0), { point: q, mass: 1 }));
   });
 
   it('draws no random number for a duplicate (inside every box on its way)', () => {

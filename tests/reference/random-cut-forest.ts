@@ -103,6 +103,20 @@ export function nextDown(x: number): number {
   return f[0];
 }
 
+/**
+ * The cut value as a tree stores it: the largest f32 not above c (docs/algorithm.md, "Numbers"). Points are
+ * f32, and for an f32 x, x <= c exactly when x <= storedCut(c): the stored value routes like c.
+ */
+export function storedCut(c: number): number {
+  const f = Math.fround(c);
+  if (f <= c) return f;
+  const bits = new Int32Array(new Float32Array([f]).buffer);
+  if (f > 0) bits[0] -= 1;
+  else if (f < 0) bits[0] += 1;
+  else bits[0] = 0x80000001 | 0; // below +-0: the negative f32 closest to 0
+  return new Float32Array(bits.buffer)[0];
+}
+
 /** Round half to even (WebAssembly f64.nearest). */
 export function roundHalfEven(x: number): number {
   const f = Math.floor(x);
@@ -302,7 +316,7 @@ export class ReferenceTree {
     const node: Internal = {
       kind: 'internal',
       cutDimension: cut.dimension,
-      cutValue: cut.value,
+      cutValue: storedCut(cut.value),
       min: min.map((a, j) => (x[j] < a ? x[j] : a)),
       max: max.map((b, j) => (x[j] > b ? x[j] : b)),
       mass: child.mass + 1,
@@ -422,6 +436,153 @@ export class ReferenceTree {
       s = q * (1 / (dv + 1)) + (1 - q) * s;
     }
     return s * Math.log2(M + 1);
+  }
+
+  /** Probability that a random cut of v's box extended by x separates x (0 when x is inside). */
+  private separation(v: Internal, x: readonly number[]): number {
+    let growth = 0;
+    let total = 0;
+    for (let j = 0; j < this.dimensions; j++) {
+      if (x[j] < v.min[j]) {
+        growth += v.min[j] - x[j];
+        total += v.max[j] - x[j];
+      } else if (x[j] > v.max[j]) {
+        growth += x[j] - v.max[j];
+        total += x[j] - v.min[j];
+      } else {
+        total += v.max[j] - v.min[j];
+      }
+    }
+    return growth === 0 ? 0 : growth / total;
+  }
+
+  /**
+   * The tree's attribution of x (assembly/attribution.ts): high[j] and low[j], the parts of the score due
+   * to x lying above / below the data in dimension j, already multiplied by log2(M + 1); and the score
+   * (equal to score(x)). Operations in the kernel's order, so the numbers agree bit for bit.
+   */
+  attribute(x: readonly number[]): { score: number; high: number[]; low: number[] } {
+    const D = this.dimensions;
+    if (this.root === null) return { score: 0, high: new Array(D).fill(0), low: new Array(D).fill(0) };
+    const M = this.root.mass;
+    const { leaf, depth } = this.descend(x)!;
+    const high = new Array<number>(D).fill(0);
+    const low = new Array<number>(D).fill(0);
+    let s: number;
+    const q = leaf.point.values;
+    if (samePoint(q, x)) {
+      // a point seen before has no direction: its leaf score is spread evenly over all 2D entries
+      const m = leaf.mass;
+      s = (1 - m / (2 * M)) * (1 / (depth + Math.log2(m + 1)));
+      const even = s / (2 * D);
+      high.fill(even);
+      low.fill(even);
+    } else {
+      // an unseen point: 1 / (d + 1) split by |x[j] - leaf[j]| over their sum
+      s = 1 / (depth + 1);
+      let sum = 0;
+      for (let j = 0; j < D; j++) sum += Math.abs(x[j] - q[j]);
+      for (let j = 0; j < D; j++) {
+        const diff = x[j] - q[j];
+        high[j] = diff > 0 ? (s * diff) / sum : 0;
+        low[j] = diff < 0 ? (-s * diff) / sum : 0;
+      }
+    }
+    let dv = depth;
+    for (let v = leaf.parent; v !== null; v = v.parent) {
+      dv -= 1;
+      let growth = 0;
+      let total = 0;
+      for (let j = 0; j < D; j++) {
+        if (x[j] < v.min[j]) {
+          growth += v.min[j] - x[j];
+          total += v.max[j] - x[j];
+        } else if (x[j] > v.max[j]) {
+          growth += x[j] - v.max[j];
+          total += x[j] - v.min[j];
+        } else {
+          total += v.max[j] - v.min[j];
+        }
+      }
+      if (growth === 0) break;
+      const p = growth / total;
+      const u = 1 / (dv + 1);
+      const keep = 1 - p;
+      for (let j = 0; j < D; j++) {
+        high[j] = (x[j] > v.max[j] ? ((x[j] - v.max[j]) / total) * u : 0) + keep * high[j];
+        low[j] = (x[j] < v.min[j] ? ((v.min[j] - x[j]) / total) * u : 0) + keep * low[j];
+      }
+      s = p * u + keep * s;
+    }
+    const norm = Math.log2(M + 1);
+    return { score: s * norm, high: high.map((h) => h * norm), low: low.map((l) => l * norm) };
+  }
+
+  /**
+   * Expected collusive displacement of x (assembly/codisp.ts): over where inserting x would isolate it,
+   * the expected largest ratio mass(sibling) / mass(subtree holding x) on its path; 0 for an empty tree.
+   */
+  codisp(x: readonly number[]): number {
+    let node = this.root;
+    if (node === null) return 0;
+    let above = 0; // the largest ratio on the path above
+    let remaining = 1; // probability that x was not separated higher up
+    let expected = 0;
+    while (node.kind === 'internal') {
+      const q = this.separation(node, x);
+      const here = node.mass;
+      expected += remaining * q * (here > above ? here : above);
+      remaining *= 1 - q;
+      const goLeft: boolean = x[node.cutDimension] <= node.cutValue;
+      const child: TreeNode = goLeft ? node.left : node.right;
+      const sibling: TreeNode = goLeft ? node.right : node.left;
+      const ratio = sibling.mass / (child.mass + 1);
+      if (ratio > above) above = ratio;
+      node = child;
+    }
+    const seen = samePoint(node.point.values, x);
+    expected += remaining * (seen ? above : node.mass > above ? node.mass : above);
+    return expected;
+  }
+
+  /**
+   * The leaf point the tree imputes x to, with coordinates [from, to) unknown (assembly/imputation.ts):
+   * cuts on known coordinates route x; at a cut on an unknown one, the child whose box (a leaf: its point)
+   * x extends least relative to its size in the known coordinates, the heavier on a tie. Null when empty.
+   */
+  imputeLeaf(x: readonly number[], from: number, to: number): readonly number[] | null {
+    let node = this.root;
+    if (node === null) return null;
+    const known = (c: TreeNode): number => {
+      const lo = c.kind === 'leaf' ? c.point.values : c.min;
+      const hi = c.kind === 'leaf' ? c.point.values : c.max;
+      let growth = 0;
+      let total = 0;
+      for (let j = 0; j < this.dimensions; j++) {
+        if (j >= from && j < to) continue;
+        if (x[j] < lo[j]) {
+          growth += lo[j] - x[j];
+          total += hi[j] - x[j];
+        } else if (x[j] > hi[j]) {
+          growth += x[j] - hi[j];
+          total += x[j] - lo[j];
+        } else {
+          total += hi[j] - lo[j];
+        }
+      }
+      return growth === 0 ? 0 : growth / total;
+    };
+    while (node.kind === 'internal') {
+      const j: number = node.cutDimension;
+      if (j >= from && j < to) {
+        const l: TreeNode = node.left, r: TreeNode = node.right;
+        const pl = known(l), pr = known(r);
+        node = pl < pr ? l : pr < pl ? r : l.mass >= r.mass ? l : r;
+      } else {
+        node = x[j] <= node.cutValue ? node.left : node.right;
+      }
+    }
+    return node.point.values;
   }
 }
 
@@ -583,6 +744,57 @@ export class ReferenceForest {
     const units = perTree.map((s) => roundHalfEven(s * SCORE_UNIT));
     const sum = units.reduce((a, b) => a + b, 0);
     return { perTree, units, sum, score: sum / (SCORE_UNIT * this.trees.length) };
+  }
+
+  /**
+   * Score and attribution of a point without inserting it (the kernel's SCORE | ATTRIBUTION): the score
+   * sum as score() gives it, and high[D], low[D] summed over the trees in tree order (not divided by the
+   * number of trees). Null when a coordinate is not finite in f32.
+   */
+  attribution(values: readonly number[]): { sum: number; high: number[]; low: number[] } | null {
+    const x = toF32(values);
+    if (!allFinite(x)) return null;
+    const D = this.options.dimensions;
+    const high = new Array<number>(D).fill(0);
+    const low = new Array<number>(D).fill(0);
+    let sum = 0;
+    for (const tree of this.trees) {
+      const a = tree.attribute(x);
+      sum += roundHalfEven(a.score * SCORE_UNIT);
+      for (let j = 0; j < D; j++) {
+        high[j] += a.high[j];
+        low[j] += a.low[j];
+      }
+    }
+    return { sum, high, low };
+  }
+
+  /** Expected CoDisp (the kernel's SCORE | CODISP): per-tree values in 2^-32 units, summed. */
+  codisp(values: readonly number[]): { perTree: number[]; sum: number } | null {
+    const x = toF32(values);
+    if (!allFinite(x)) return null;
+    const perTree = this.trees.map((tree) => tree.codisp(x));
+    const sum = perTree.map((c) => roundHalfEven(c * SCORE_UNIT)).reduce((a, b) => a + b, 0);
+    return { perTree, sum };
+  }
+
+  /**
+   * Values for coordinates [from, to) of a point that would make it normal (the kernel's impute): per
+   * coordinate, the median over the non-empty trees of the imputed leaf's value. Null when every tree is
+   * empty. Coordinates are rounded to f32 first, as always.
+   */
+  impute(values: readonly number[], from: number, to: number): number[] | null {
+    const x = toF32(values);
+    const leaves = this.trees.map((tree) => tree.imputeLeaf(x, from, to)).filter((p) => p !== null);
+    if (leaves.length === 0) return null;
+    const out: number[] = [];
+    for (let j = from; j < to; j++) {
+      const column = leaves.map((p) => p![j]).sort((a, b) => a - b);
+      const n = column.length;
+      const mid = n >> 1;
+      out.push(n % 2 ? column[mid] : 0.5 * (column[mid - 1] + column[mid]));
+    }
+    return out;
   }
 
   /** Score then update, as the streaming loop does. Returns the forest score (NaN when rejected). */
