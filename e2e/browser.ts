@@ -266,3 +266,35 @@ export function readCsv(text: string): string[][] {
 export function frames(page: Page): Promise<unknown> {
   return page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
 }
+
+/** The text of the zoom toolbar's range: "Showing <from> – <to> (N rows)". */
+export function rangeShown(page: Page): Promise<string> {
+  return page.getByRole('toolbar', { name: 'Zoom' }).getByText(/^Showing /).innerText();
+}
+
+/** Rows in the range shown, from the zoom toolbar. */
+export async function rowsShown(page: Page): Promise<number> {
+  const m = /\(([\d,]+) rows\)/.exec(await rangeShown(page));
+  return m ? Number(m[1].replace(/,/g, '')) : NaN;
+}
+
+export interface AxeViolation {
+  id: string;
+  impact: string | null;
+  help: string;
+  nodes: string[];
+}
+
+/** Runs axe-core (node_modules/axe-core) on the page as it is; returns the violations, worst first. */
+export async function runAxe(page: Page): Promise<AxeViolation[]> {
+  const { readFileSync } = await import('node:fs');
+  const source = readFileSync('node_modules/axe-core/axe.min.js', 'utf8');
+  await page.addScriptTag({ content: source });
+  const result = await page.evaluate(async () => {
+    const axe = (window as unknown as { axe: { run: (ctx: unknown, opts: unknown) => Promise<{ violations: { id: string; impact: string | null; help: string; nodes: { target: unknown[] }[] }[] }> } }).axe;
+    const r = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] } });
+    return r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 5).map((n) => JSON.stringify(n.target)) }));
+  });
+  const rank: Record<string, number> = { critical: 0, serious: 1, moderate: 2, minor: 3 };
+  return result.sort((a, b) => (rank[a.impact ?? 'minor'] ?? 4) - (rank[b.impact ?? 'minor'] ?? 4));
+}

@@ -124,11 +124,12 @@ describe('built-in dataset', () => {
     await page.keyboard.press('ArrowRight');
     await page.keyboard.press('Shift+ArrowRight');
 
-    // Tab order starts at the file input and passes every control
-    await page.locator('body').focus();
-    await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+    // Tab order passes every control, then the charts
+    // from the page's first control (the theme picker in the header), Tab through the rest
+    await page.getByLabel('Theme').focus();
     const seen: string[] = [];
-    for (let i = 0; i < 20; i++) {
+    // (the page has more controls now: dataset, every option, share and export, zoom; the charts come after them)
+    for (let i = 0; i < 80 && !seen.includes('Anomaly score: score of value over time'); i++) {
       await page.keyboard.press('Tab');
       seen.push(await page.evaluate(() => {
         const el = document.activeElement as HTMLElement | null;
@@ -138,8 +139,9 @@ describe('built-in dataset', () => {
       }));
     }
     expect(seen).toEqual(expect.arrayContaining([
-      'Upload a CSV file', 'Column to score', 'Download scores (CSV)', 'numberOfTrees', 'sampleSize', 'shingleSize', 'seed', 'Run',
-      'Values: value over time', 'Anomaly score: score of value over time',
+      'Dataset', 'Upload a CSV file', 'Column to score', 'Download scores (CSV)', 'numberOfTrees', 'sampleSize', 'shingleSize',
+      'timeDecay', 'outputAfter', 'scoringMode', 'z', 'missingValues', 'normalize', 'seed', 'Run', 'Copy link',
+      'Save charts as PNG', 'Save charts as SVG', 'Values: value over time', 'Anomaly score: score of value over time',
     ]));
     await page.getByLabel('seed', { exact: true }).focus();
     await page.screenshot({ path: `${SHOTS}/default-focus.png` });

@@ -1,6 +1,6 @@
-/** Saving text the page made as a file: a Blob, an object URL and a temporary <a download>. */
-export function saveText(text: string, fileName: string, type = 'text/csv;charset=utf-8'): void {
-  const url = URL.createObjectURL(new Blob([text], { type }));
+/** Saving what the page made as a file: a Blob, an object URL and a temporary <a download>. */
+export function saveBlob(blob: Blob, fileName: string): void {
+  const url = URL.createObjectURL(blob);
   const a = document.createElement('a');
   a.href = url;
   a.download = fileName;
@@ -11,4 +11,8 @@ export function saveText(text: string, fileName: string, type = 'text/csv;charse
   a.remove();
   // the browser has taken the URL once click() returns; revoke a little later for slow download managers
   setTimeout(() => URL.revokeObjectURL(url), 30_000);
+}
+
+export function saveText(text: string, fileName: string, type = 'text/csv;charset=utf-8'): void {
+  saveBlob(new Blob([text], { type }), fileName);
 }

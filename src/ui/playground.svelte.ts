@@ -1,28 +1,41 @@
 /**
- * The page's state and actions, as one rune class: which dataset is loaded, which column is scored with
- * which options, the scores as they stream in, and what to tell the person (status, error).
+ * The page's state and actions, as one rune class: which dataset is loaded (and from where), which column
+ * is scored with which options, the scores, grades and thresholds as they stream in, the anomaly events,
+ * the labelled windows and how many the alerts caught, the x range shown, and what to tell the person.
  *
- * Big columns (values, scores, time) are held with `$state.raw` and filled in place; `version` counts the
- * changes, so charts redraw (once per animation frame) without Svelte proxying 22,000-element arrays.
+ * Big columns (values, scores, grades, thresholds, time) are held with `$state.raw` and filled in place;
+ * `version` counts the changes, so charts redraw (once per animation frame) without Svelte proxying
+ * arrays of a million elements.
  *
  * Runs: each load or score bumps `run`; chunks and results of an older run are ignored, and the older run
- * is cancelled through its AbortSignal (the worker stops it between chunks).
+ * is cancelled through its AbortSignal (the worker stops it between chunks). Changing an option schedules
+ * a new run (debounced), which cancels the one going.
  */
 import { ForestClient, type DatasetView, type ScoreChunk, type ScoreSummary } from '../client/forest-client';
 import type { ForestOptions } from '../shared/options';
-import { xAxisFor, type XAxis } from './charts/x-axis';
+import type { AnomalyEvent } from '../forest/thresholder';
+import { xAxisFor, xOf, type XAxis } from './charts/x-axis';
 import { baseName, formatCount, formatDuration } from './format';
 import { saveText } from './download';
-import { loadWindows, type Window } from './windows';
-import { checkSettings, DEFAULT_SETTINGS, warmUpRows, type Settings } from './settings';
+import { loadDatasetJson, type Window } from './windows';
+import {
+  checkSettings, DEFAULT_SETTINGS, forestInput, thresholdInput, warmUpRows, type Settings,
+} from './settings';
+import { BUILT_INS, builtInByFile, DEFAULT_BUILT_IN, type DatasetSource } from './datasets';
+import { generate, toCsv } from './synthetic';
+import { caughtWindows, findLabelColumn, isLabelColumn, nabLabelsFor, unknownFiles, windowsFromColumn } from './labels';
+import { clampRange, isFull, panRange, rangeAround, zoomRange, type Range } from './view';
 
 /** The dataset the page opens with (public/datasets/, see its README for provenance). */
 export const BUILT_IN = {
-  url: 'datasets/machine_temperature_system_failure.csv',
-  name: 'machine_temperature_system_failure.csv',
+  url: `datasets/${DEFAULT_BUILT_IN.file}`,
+  name: DEFAULT_BUILT_IN.file,
 };
 
 export type Phase = 'idle' | 'loading' | 'scoring' | 'done' | 'stopped';
+
+/** Milliseconds an option change waits for the next one before the re-run starts. */
+export const RESCORE_DELAY = 350;
 
 const EMPTY = new Float64Array(0);
 
@@ -33,29 +46,53 @@ function messageOf(e: unknown): string {
 }
 
 export class Playground {
+  /** Where the dataset on screen came from (null before the first load). */
+  source = $state.raw<DatasetSource | null>(null);
   /** The loaded dataset (numeric columns and time; the worker keeps the original cells for export). */
   dataset = $state.raw<DatasetView | null>(null);
-  /** The x axis both charts share. */
+  /** The x axis all charts share (full range). */
   x = $state.raw<XAxis | null>(null);
+  /** The x range shown (zoom and pan), or null for all of it. */
+  view = $state.raw<Range | null>(null);
   /** The numeric column picked for scoring. */
   column = $state('');
+  /** Score every numeric column together (one point per row from all of them), not just `column`. */
+  together = $state(false);
+  /** Columns of the last run (several when scored together). */
+  runColumns = $state.raw<string[]>([]);
+  /** Note on the last run, e.g. that normalize was turned on for it. */
+  runNote = $state('');
   /** Column whose values and scores the charts show (the last run's; `column` may have moved on). */
   chartColumn = $state('');
   values = $state.raw<Float64Array>(EMPTY);
   /** Score per row; NaN = no score (warming up, or not scored yet). */
   scores = $state.raw<Float64Array>(EMPTY);
+  /** Anomaly grade per row in [0, 1] (> 0: an alert); NaN = no score. */
+  grades = $state.raw<Float64Array>(EMPTY);
+  /** The alert threshold each score was compared with; NaN = no score. */
+  thresholds = $state.raw<Float64Array>(EMPTY);
+  /** Rows with grade > 0, in order (filled in place as chunks arrive; `version` tells). */
+  alertRows = $state.raw<number[]>([]);
   /** Rows the current run has got through. */
   rowsDone = $state(0);
-  /** Highest score so far and its row (-1 = none). */
+  /** Highest score so far and its row (-1 = none); highest threshold so far. */
   scoreMax = $state(0);
   peakRow = $state(-1);
-  /** Bumped whenever `values` or `scores` change in place. */
+  thresholdMax = $state(0);
+  /** Bumped whenever the columns above change in place. */
   version = $state(0);
-  /** Labelled anomaly windows of this dataset (epoch ms), if NAB labels it. */
+  /** Labelled anomaly windows of this dataset (x units), from NAB or from a label column. */
   windows = $state.raw<Window[]>([]);
+  /** Where the windows come from: NAB's labels, or the named 0/1 column of the file. */
+  labelSource = $state<{ kind: 'nab' } | { kind: 'column'; name: string } | null>(null);
+  /** Things worth knowing about the labels or the link (never fatal). */
+  notes = $state.raw<string[]>([]);
   settings = $state<Settings>({ ...DEFAULT_SETTINGS });
-  /** Options of the current or last run, as resolved (with outputAfter, timeDecay). */
+  /** Options of the current or last run, as resolved (with outputAfter, timeDecay), and its z. */
   options = $state.raw<ForestOptions | null>(null);
+  runZ = $state(DEFAULT_SETTINGS.z);
+  /** Anomaly events of the last finished run (one per incident). */
+  events = $state.raw<AnomalyEvent[]>([]);
   phase = $state<Phase>('idle');
   status = $state('Starting…');
   error = $state('');
@@ -63,30 +100,84 @@ export class Playground {
 
   readonly warmUp = $derived(this.options ? warmUpRows(this.options) : 0);
   readonly busy = $derived(this.phase === 'loading' || this.phase === 'scoring');
+  /** The range shown, never null once there is an axis. */
+  readonly shown = $derived<Range | null>(this.x ? (this.view ?? this.x.domain) : null);
+  /** Numeric columns that can be scored (a label column is not one). */
+  readonly scoreColumns = $derived(this.dataset ? this.dataset.numeric.map((c) => c.name).filter((n) => !isLabelColumn(n)) : []);
+  /** The columns scored together with the picked one (charted as small multiples). */
+  readonly otherColumns = $derived.by(() => {
+    const view = this.dataset;
+    if (!view) return [];
+    return this.runColumns
+      .slice(1)
+      .map((n) => view.numeric.find((c) => c.name === n))
+      .filter((c): c is { name: string; values: Float64Array } => c !== undefined);
+  });
+  /** Alerts so far. */
+  readonly alertCount = $derived.by(() => {
+    void this.version;
+    return this.alertRows.length;
+  });
+  /** How the alerts compare with the labelled windows (live). */
+  readonly caught = $derived.by(() => {
+    void this.version;
+    const x = this.x;
+    if (!x || this.windows.length === 0) return null;
+    return caughtWindows(this.windows, this.alertRows, x);
+  });
 
   private client: ForestClient | null = null;
   private controller: AbortController | null = null;
   private run = 0;
   private loads: Promise<unknown> = Promise.resolve();
-  /** How the dataset on screen was loaded (to load it into the worker again). */
-  /** A run waiting for its last chunks. */
+  private rescoreTimer: ReturnType<typeof setTimeout> | null = null;
+  /** A range to show once the next dataset is loaded (from a link). */
+  private pendingView: Range | null = null;
+  private pendingColumn: string | null = null;
 
   private get forest(): ForestClient {
     this.client ??= new ForestClient();
     return this.client;
   }
 
-  /** Loads and scores the built-in NAB dataset. */
+  /** Loads and scores the built-in default NAB dataset. */
   loadBuiltIn(): Promise<void> {
-    return this.load(BUILT_IN.name, () => this.forest.loadUrl(BUILT_IN.url, BUILT_IN.name));
+    return this.loadSource({ kind: 'builtin', file: BUILT_IN.name });
+  }
+
+  /**
+   * Loads and scores a dataset from a source: a built-in NAB file, or a generated series (made here, then
+   * parsed by the worker like any CSV). `restore` carries a column and range to show (from a link).
+   */
+  loadSource(
+    source: DatasetSource,
+    restore: { column?: string | null; view?: Range | null; together?: boolean } = {},
+  ): Promise<void> {
+    this.pendingColumn = restore.column ?? null;
+    if (restore.together !== undefined) this.together = restore.together;
+    this.pendingView = restore.view ?? null;
+    if (source.kind === 'builtin') {
+      const b = builtInByFile(source.file) ?? DEFAULT_BUILT_IN;
+      return this.load(b.file, source, () => this.forest.loadUrl(`datasets/${b.file}`, b.file));
+    }
+    if (source.kind === 'synthetic') {
+      const series = generate(source.generator, source.seed, source.rows);
+      const text = toCsv(series);
+      return this.load(series.name, source, () => this.forest.loadCsv(text, series.name));
+    }
+    return Promise.resolve();
   }
 
   /** Loads and scores a CSV file the person chose or dropped. */
   loadFile(file: File): Promise<void> {
-    return this.load(file.name || 'upload.csv', () => this.forest.loadCsv(file, file.name || 'upload.csv'));
+    const name = file.name || 'upload.csv';
+    this.pendingColumn = null;
+    this.pendingView = null;
+    return this.load(name, { kind: 'upload', name }, () => this.forest.loadCsv(file, name));
   }
 
-  private async load(name: string, get: () => Promise<DatasetView>): Promise<void> {
+  private async load(name: string, source: DatasetSource, get: () => Promise<DatasetView>): Promise<void> {
+    this.cancelRescore();
     this.stopRun();
     const me = ++this.run;
     this.phase = 'loading';
@@ -104,24 +195,73 @@ export class Playground {
       return;
     }
     if (me !== this.run) return;
-    const windows = await loadWindows(view.name);
-    if (me !== this.run) return;
     const x = xAxisFor(view);
+    const labels = await this.labelsFor(view, x);
+    if (me !== this.run) return;
+    this.source = source;
     this.dataset = view;
     this.x = x;
-    this.windows = x.kind === 'time' ? windows : [];
-    this.column = view.numeric[0].name;
+    this.windows = labels.windows;
+    this.labelSource = labels.source;
+    this.notes = labels.notes;
+    const columns = view.numeric.map((c) => c.name);
+    const scorable = columns.filter((c) => !isLabelColumn(c));
+    const wanted = this.pendingColumn;
+    this.column = wanted && scorable.includes(wanted) ? wanted : (scorable[0] ?? columns[0]);
+    this.view = this.pendingView ? this.fit(x, this.pendingView) : null;
+    this.pendingView = null;
+    this.pendingColumn = null;
     this.summary = null;
     await this.score();
   }
 
+  /** The labelled windows of a dataset: NAB's (by file name), else a 0/1 label column's; and notes. */
+  private async labelsFor(view: DatasetView, x: XAxis) {
+    const [windowsJson, pointsJson] = await Promise.all([loadDatasetJson('windows.json'), loadDatasetJson('labels.json')]);
+    const notes: string[] = [];
+    const known = BUILT_INS.map((b) => b.file);
+    for (const [file, json] of [['windows.json', windowsJson], ['labels.json', pointsJson]] as const) {
+      const unknown = unknownFiles(json, known);
+      if (unknown.length) {
+        notes.push(`datasets/${file} also labels ${unknown.join(', ')}, which this page does not have; those labels are not used.`);
+      }
+    }
+    const nab = nabLabelsFor(windowsJson, pointsJson, view.name, x);
+    notes.push(...nab.notes);
+    if (nab.windows.length) return { windows: nab.windows, source: { kind: 'nab' as const }, notes };
+    const labelColumn = findLabelColumn(view.numeric.map((c) => c.name));
+    if (labelColumn) {
+      const col = view.numeric.find((c) => c.name === labelColumn)!;
+      const fromColumn = windowsFromColumn(col.values, x, labelColumn);
+      notes.push(...fromColumn.notes);
+      return { windows: fromColumn.windows, source: { kind: 'column' as const, name: labelColumn }, notes };
+    }
+    return { windows: [] as Window[], source: null, notes };
+  }
+
+  /** Re-scores soon (options changed): a change within RESCORE_DELAY ms postpones it. */
+  scheduleScore(): void {
+    if (!this.dataset || this.phase === 'loading') return;
+    this.cancelRescore();
+    this.rescoreTimer = setTimeout(() => {
+      this.rescoreTimer = null;
+      void this.score();
+    }, RESCORE_DELAY);
+  }
+
+  private cancelRescore(): void {
+    if (this.rescoreTimer !== null) clearTimeout(this.rescoreTimer);
+    this.rescoreTimer = null;
+  }
+
   /** Scores the picked column with the current settings; a run already going is cancelled first. */
   async score(): Promise<void> {
+    this.cancelRescore();
     const view = this.dataset;
     if (!view) return;
     let options: ForestOptions;
     try {
-      options = checkSettings(this.settings);
+      options = checkSettings(this.settings, this.together ? Math.max(1, this.scoreColumns.length) : 1);
     } catch (e) {
       this.error = messageOf(e);
       return;
@@ -134,11 +274,34 @@ export class Playground {
     this.column = column.name;
     this.chartColumn = column.name;
     this.values = column.values;
+    // together: every scorable column, the picked one first (its values are the big chart's)
+    const all = this.scoreColumns;
+    const columns = this.together && all.length > 1 ? [column.name, ...all.filter((c) => c !== column.name)] : [column.name];
+    this.runColumns = columns;
+    const input = forestInput(this.settings, columns.length);
+    this.runNote = '';
+    if (columns.length > 1 && !input.normalize) {
+      const ranges = columns.map((c) => {
+        const info = view.columns.find((i) => i.name === c);
+        return info && info.min !== null && info.max !== null ? info.max - info.min : NaN;
+      });
+      const finite = ranges.filter((r) => r > 0 && Number.isFinite(r));
+      if (finite.length > 1 && Math.max(...finite) > 100 * Math.min(...finite)) {
+        input.normalize = true;
+        this.runNote = `normalize was turned on for this run: the ranges of ${columns.join(', ')} differ by more than 100 times.`;
+      }
+    }
     this.scores = new Float64Array(view.rows).fill(NaN);
+    this.grades = new Float64Array(view.rows).fill(NaN);
+    this.thresholds = new Float64Array(view.rows).fill(NaN);
+    this.alertRows = [];
+    this.events = [];
     this.rowsDone = 0;
     this.scoreMax = 0;
+    this.thresholdMax = 0;
     this.peakRow = -1;
     this.options = options;
+    this.runZ = this.settings.z;
     this.summary = null;
     this.error = '';
     this.version++;
@@ -149,20 +312,21 @@ export class Playground {
     const chunkRows = Math.min(4096, Math.max(256, Math.ceil(view.rows / 32)));
     try {
       const summary = await this.forest.score(
-        { columns: [column.name], options: { ...this.settings }, chunkRows },
+        {
+          columns,
+          options: input,
+          threshold: thresholdInput(this.settings),
+          chunkRows,
+        },
         (chunk) => this.onChunk(me, chunk),
         controller.signal,
       );
       if (me !== this.run) return;
       this.summary = summary;
       this.options = summary.options;
-      if (summary.cancelled) {
-        this.phase = 'stopped';
-        this.status = this.settledStatus();
-      } else {
-        this.phase = 'done';
-        this.status = this.settledStatus();
-      }
+      this.events = summary.events;
+      this.phase = summary.cancelled ? 'stopped' : 'done';
+      this.status = this.settledStatus();
     } catch (e) {
       if (me !== this.run) return;
       this.fail(`Scoring failed: ${messageOf(e)}`);
@@ -176,17 +340,29 @@ export class Playground {
     const scores = this.scores;
     if (chunk.start + chunk.scores.length > scores.length) return;
     scores.set(chunk.scores, chunk.start);
+    this.grades.set(chunk.grades, chunk.start);
+    this.thresholds.set(chunk.thresholds, chunk.start);
     let max = this.scoreMax;
     let peak = this.peakRow;
+    let tmax = this.thresholdMax;
     const s = chunk.scores;
+    const g = chunk.grades;
+    const t = chunk.thresholds;
+    const alerts = this.alertRows;
     for (let i = 0; i < s.length; i++) {
       if (s[i] > max) {
         max = s[i];
         peak = chunk.start + i;
       }
+      if (g[i] > 0) alerts.push(chunk.start + i);
+      // codisp's threshold is "never" (the largest number) until its statistics are warm: not drawn
+      if (t[i] < 1e300) {
+        if (t[i] > tmax) tmax = t[i];
+      } else this.thresholds[chunk.start + i] = NaN;
     }
     this.scoreMax = max;
     this.peakRow = peak;
+    this.thresholdMax = tmax;
     this.rowsDone = chunk.rowsDone;
     this.version++;
     const warm = this.warmUp;
@@ -198,6 +374,7 @@ export class Playground {
 
   /** Stops the current run (the rows scored so far stay). */
   stop(): void {
+    this.cancelRescore();
     if (this.phase !== 'scoring') return;
     this.stopRun();
     this.run++;
@@ -209,6 +386,41 @@ export class Playground {
     this.controller?.abort();
     this.controller = null;
   }
+
+  // ---- the x range shown ----
+
+  private fit(x: XAxis, r: Range): Range | null {
+    const c = clampRange(x, r);
+    return isFull(x, c) ? null : c;
+  }
+
+  /** Shows range `r` (clamped to the data; all of it = null). */
+  setView(r: Range | null): void {
+    const x = this.x;
+    if (!x) return;
+    this.view = r ? this.fit(x, r) : null;
+  }
+
+  zoom(factor: number, at?: number): void {
+    const x = this.x;
+    if (!x) return;
+    this.setView(zoomRange(x, this.view ?? x.domain, factor, at));
+  }
+
+  pan(fraction: number): void {
+    const x = this.x;
+    if (!x) return;
+    this.setView(panRange(x, this.view ?? x.domain, fraction));
+  }
+
+  /** Zooms the charts to an event, with room on either side. */
+  showEvent(event: AnomalyEvent): void {
+    const x = this.x;
+    if (!x) return;
+    this.setView(rangeAround(x, event.start, Math.max(event.end, event.peak), (i) => xOf(x, i)));
+  }
+
+  // ---- saving ----
 
   /** Saves the dataset with its scores as `<name>-scores.csv`. */
   async download(): Promise<void> {
@@ -227,6 +439,7 @@ export class Playground {
   }
 
   dispose(): void {
+    this.cancelRescore();
     this.stopRun();
     this.run++;
     this.client?.dispose();

@@ -1,23 +1,57 @@
 /**
- * The forest options the page lets people set, with the same words as src/shared/options.ts, and their
- * checking. (timeDecay and outputAfter keep their defaults, which follow from sampleSize.)
+ * The options people can tune on the page, with the same words as src/shared/options.ts (forest) and
+ * src/forest/thresholder.ts (z), and their checking.
+ *
+ * timeDecay and outputAfter may be left empty (null): they then follow sampleSize, as their defaults do.
  */
-import { LIMITS, resolveOptions, type ForestOptions } from '../shared/options';
+import {
+  LIMITS, MISSING_VALUES, resolveOptions, SCORING_MODES, type ForestOptions, type MissingValues, type ScoringMode,
+} from '../shared/options';
+import { DEFAULT_THRESHOLD, type ThresholdOptions } from '../forest/thresholder';
 import { formatCount } from './format';
 
 export interface Settings {
   numberOfTrees: number;
   sampleSize: number;
   shingleSize: number;
+  /** null = the default, 1 / (10 × sampleSize). */
+  timeDecay: number | null;
+  /** null = the default, sampleSize / 4. */
+  outputAfter: number | null;
   seed: number;
+  scoringMode: ScoringMode;
+  normalize: boolean;
+  missingValues: MissingValues;
+  /** Threshold: deviations above the mean score where an alert is raised. */
+  z: number;
 }
 
+/** The whole-number options, in the order the page shows them. */
 export const SETTING_NAMES = ['numberOfTrees', 'sampleSize', 'shingleSize', 'seed'] as const;
+export type IntegerSetting = (typeof SETTING_NAMES)[number];
+export const SETTING_KEYS = [
+  'numberOfTrees', 'sampleSize', 'shingleSize', 'timeDecay', 'outputAfter', 'seed', 'scoringMode', 'normalize',
+  'missingValues', 'z',
+] as const satisfies readonly (keyof Settings)[];
 
-/** The defaults of src/shared/options.ts for one input column. */
+/** Limits of z on the page (the thresholder takes any positive number). */
+export const Z_LIMITS = [0.5, 20] as const;
+
+/** The defaults of src/shared/options.ts for one input column, and the thresholder's z. */
 export const DEFAULT_SETTINGS: Settings = (() => {
-  const { numberOfTrees, sampleSize, shingleSize, seed } = resolveOptions({ inputDimensions: 1 });
-  return { numberOfTrees, sampleSize, shingleSize, seed };
+  const o = resolveOptions({ inputDimensions: 1 });
+  return {
+    numberOfTrees: o.numberOfTrees,
+    sampleSize: o.sampleSize,
+    shingleSize: o.shingleSize,
+    timeDecay: null,
+    outputAfter: null,
+    seed: o.seed,
+    scoringMode: o.scoringMode,
+    normalize: o.normalize,
+    missingValues: o.missingValues,
+    z: DEFAULT_THRESHOLD.z,
+  };
 })();
 
 /** Rows that get no score: the shingle must fill (shingleSize − 1 rows) and outputAfter rows must be seen. */
@@ -25,15 +59,84 @@ export function warmUpRows(options: Pick<ForestOptions, 'outputAfter' | 'shingle
   return Math.max(options.outputAfter, options.shingleSize - 1);
 }
 
+const isBlank = (v: unknown) => v === null || v === undefined || v === '' || (typeof v === 'number' && Number.isNaN(v));
+
 /** Checks the settings as typed (an empty number field arrives as null) and resolves them to full options. */
 export function checkSettings(settings: Settings, inputDimensions = 1): ForestOptions {
   for (const name of SETTING_NAMES) {
     const v = settings[name] as unknown;
     if (typeof v !== 'number' || !Number.isInteger(v)) {
       const [lo, hi] = LIMITS[name];
-      const got = v === null || v === undefined || Number.isNaN(v) ? 'the field is empty' : `got ${String(v)}`;
+      const got = isBlank(v) ? 'the field is empty' : `got ${String(v)}`;
       throw new Error(`${name} must be a whole number from ${formatCount(lo)} to ${formatCount(hi)}; ${got}.`);
     }
   }
-  return resolveOptions({ ...settings, inputDimensions });
+  const td = settings.timeDecay as unknown;
+  if (!isBlank(td) && (typeof td !== 'number' || !(td >= 0 && td <= 1))) {
+    throw new Error(`timeDecay must be a number from 0 to 1 (or empty for the default); got ${String(td)}.`);
+  }
+  const oa = settings.outputAfter as unknown;
+  if (!isBlank(oa) && (typeof oa !== 'number' || !Number.isInteger(oa) || oa < 0)) {
+    throw new Error(`outputAfter must be a whole number of rows, 0 or more (or empty for the default); got ${String(oa)}.`);
+  }
+  const z = settings.z as unknown;
+  if (typeof z !== 'number' || !(z >= Z_LIMITS[0] && z <= Z_LIMITS[1])) {
+    const got = isBlank(z) ? 'the field is empty' : `got ${String(z)}`;
+    throw new Error(`z must be a number from ${Z_LIMITS[0]} to ${Z_LIMITS[1]}; ${got}.`);
+  }
+  return resolveOptions(forestInput(settings, inputDimensions));
+}
+
+/** The forest options to send to the worker (empty timeDecay/outputAfter left out: defaults). */
+export function forestInput(settings: Settings, inputDimensions = 1) {
+  const { numberOfTrees, sampleSize, shingleSize, seed, scoringMode, normalize, missingValues } = settings;
+  return {
+    numberOfTrees, sampleSize, shingleSize, seed, scoringMode, normalize, missingValues, inputDimensions,
+    ...(isBlank(settings.timeDecay) ? {} : { timeDecay: settings.timeDecay as number }),
+    ...(isBlank(settings.outputAfter) ? {} : { outputAfter: settings.outputAfter as number }),
+  };
+}
+
+/**
+ * The thresholder settings to send: z, and continueZ lowered to z when z is below its default (the
+ * thresholder needs continueZ <= z).
+ */
+export function thresholdInput(settings: Settings): Partial<ThresholdOptions> {
+  const z = settings.z;
+  return z < DEFAULT_THRESHOLD.continueZ ? { z, continueZ: z } : { z };
+}
+
+/** Parses one setting from text (a URL); undefined when the text is not a valid value for it. */
+export function parseSetting(name: keyof Settings, text: string): Settings[keyof Settings] | undefined {
+  switch (name) {
+    case 'scoringMode':
+      return (SCORING_MODES as readonly string[]).includes(text) ? (text as ScoringMode) : undefined;
+    case 'missingValues':
+      return (MISSING_VALUES as readonly string[]).includes(text) ? (text as MissingValues) : undefined;
+    case 'normalize':
+      return text === 'true' || text === '1' ? true : text === 'false' || text === '0' ? false : undefined;
+    case 'timeDecay':
+    case 'outputAfter':
+      if (text === '' || text === 'auto') return null;
+      return Number.isFinite(Number(text)) ? Number(text) : undefined;
+    default:
+      return text !== '' && Number.isFinite(Number(text)) ? Number(text) : undefined;
+  }
+}
+
+/** One line of the settings of a run: "numberOfTrees 50 · sampleSize 256 · …" (resolved values). */
+export function describeSettings(o: ForestOptions, z: number): { name: string; value: string }[] {
+  const decay = o.timeDecay === 0 ? '0' : o.timeDecay.toPrecision(3).replace(/\.?0+$/, '');
+  return [
+    { name: 'numberOfTrees', value: String(o.numberOfTrees) },
+    { name: 'sampleSize', value: String(o.sampleSize) },
+    { name: 'shingleSize', value: String(o.shingleSize) },
+    { name: 'timeDecay', value: decay },
+    { name: 'outputAfter', value: String(o.outputAfter) },
+    { name: 'scoringMode', value: o.scoringMode },
+    { name: 'z', value: String(z) },
+    { name: 'normalize', value: o.normalize ? 'on' : 'off' },
+    { name: 'missingValues', value: o.missingValues },
+    { name: 'seed', value: String(o.seed) },
+  ];
 }

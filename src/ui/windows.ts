@@ -1,6 +1,7 @@
 /**
  * NAB's labelled anomaly windows (public/datasets/windows.json: file name → list of [start, end] as
- * 'YYYY-MM-DD HH:MM:SS.ffffff', UTC), as epoch-millisecond pairs for shading the charts.
+ * 'YYYY-MM-DD HH:MM:SS.ffffff', UTC), as epoch-millisecond pairs for shading the charts; and fetching
+ * the page's label files once. (Checking them against the data: labels.ts.)
  */
 
 export type Window = [start: number, end: number];
@@ -31,12 +32,16 @@ export function windowsFor(json: unknown, fileName: string): Window[] {
   return out;
 }
 
-let catalogue: Promise<unknown> | null = null;
+const cache = new Map<string, Promise<unknown>>();
 
-/** Fetches datasets/windows.json once (relative to the page); a failure means no windows, not an error. */
-export async function loadWindows(fileName: string, url = 'datasets/windows.json'): Promise<Window[]> {
-  catalogue ??= fetch(url)
-    .then((r) => (r.ok ? r.json() : null))
-    .catch(() => null);
-  return windowsFor(await catalogue, fileName);
+/** Fetches a JSON file of datasets/ once (relative to the page); a failure gives null, not an error. */
+export function loadDatasetJson(file: 'windows.json' | 'labels.json'): Promise<unknown> {
+  let p = cache.get(file);
+  if (!p) {
+    p = fetch(`datasets/${file}`)
+      .then((r) => (r.ok ? r.json() : null))
+      .catch(() => null);
+    cache.set(file, p);
+  }
+  return p;
 }

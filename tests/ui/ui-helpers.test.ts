@@ -47,3 +47,20 @@ it('helpers', () => {
   expect(ax.kind).toBe('index');
   expect(ax.note).toMatch(/missing/);
 });
+it('the block index gives the same spans as reading every row (with NaN gaps and a filling column)', async () => {
+  const { BLOCK } = await import('../../src/ui/charts/trace');
+  const n = 100_003;
+  let seed = 3;
+  const rnd = () => ((seed = (seed * 16807) % 2147483647) / 2147483647);
+  const y = new Float64Array(n).map((_, i) => (i < 70 || (i > 5000 && i < 5037) ? NaN : Math.sin(i / 500) + rnd()));
+  const plain = Array.from(y); // not a Float64Array: no index
+  for (const [from, to, pixels] of [[0, n, 997], [123, 77_777, 640], [0, 40_000, 4000], [BLOCK * 3, BLOCK * 900, 300]]) {
+    const a = rec();
+    const b = rec();
+    const xAt = (i: number) => ((i - from) / (to - from)) * pixels;
+    traceSeries(a.line, (x, t, bt) => a.spans.push([x, t, bt]), { y, from, to, xAt, yAt: (v) => 100 - v * 40, pixels });
+    traceSeries(b.line, (x, t, bt) => b.spans.push([x, t, bt]), { y: plain, from, to, xAt, yAt: (v) => 100 - v * 40, pixels });
+    expect(a.spans).toEqual(b.spans);
+    expect(a.ops).toEqual(b.ops);
+  }
+});

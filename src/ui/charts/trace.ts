@@ -74,6 +74,72 @@ function traceAll(
   return vertices;
 }
 
+/** Rows per block of the min/max index. */
+export const BLOCK = 32;
+const SHIFT = 5;
+
+/**
+ * Per block of BLOCK rows: first, last, smallest and largest value, for the complete blocks of the rows
+ * that will not change any more (a column is filled in place from the top: scores as chunks arrive).
+ * `ok[b]` is 0 when block b holds a NaN (drawn row by row, so the line breaks where it should).
+ */
+export class BlockIndex {
+  first: Float64Array;
+  last: Float64Array;
+  min: Float64Array;
+  max: Float64Array;
+  ok: Uint8Array;
+  /** Blocks computed so far (blocks [0, done) are valid). */
+  done = 0;
+  constructor(readonly y: ArrayLike<number>) {
+    const n = Math.floor(y.length / BLOCK);
+    this.first = new Float64Array(n);
+    this.last = new Float64Array(n);
+    this.min = new Float64Array(n);
+    this.max = new Float64Array(n);
+    this.ok = new Uint8Array(n);
+  }
+
+  /** Computes the complete blocks below row `to` (rows below `to` must be final). */
+  ensure(to: number): void {
+    const y = this.y;
+    const upTo = Math.min(this.ok.length, Math.floor(to / BLOCK));
+    for (let b = this.done; b < upTo; b++) {
+      const start = b * BLOCK;
+      let lo = Infinity;
+      let hi = -Infinity;
+      let good = 1;
+      for (let i = start; i < start + BLOCK; i++) {
+        const v = y[i];
+        if (v !== v) {
+          good = 0;
+          break;
+        }
+        if (v < lo) lo = v;
+        if (v > hi) hi = v;
+      }
+      this.ok[b] = good;
+      this.first[b] = y[start];
+      this.last[b] = y[start + BLOCK - 1];
+      this.min[b] = lo;
+      this.max[b] = hi;
+    }
+    if (upTo > this.done) this.done = upTo;
+  }
+}
+
+const indexes = new WeakMap<object, BlockIndex>();
+
+/** The block index of a typed array (made on first use, kept while the array lives). */
+export function blockIndexOf(y: Float64Array): BlockIndex {
+  let index = indexes.get(y);
+  if (!index) {
+    index = new BlockIndex(y);
+    indexes.set(y, index);
+  }
+  return index;
+}
+
 function traceDecimated(
   line: PathSink, span: SpanSink, y: ArrayLike<number>, from: number, to: number,
   xAt: (i: number) => number, yAt: (v: number) => number,
@@ -87,6 +153,10 @@ function traceDecimated(
   let last = 0;
   let lo = 0;
   let hi = 0;
+  // whole blocks that fall in one pixel column are read from the block index (same result, far fewer rows)
+  const index = y instanceof Float64Array ? blockIndexOf(y) : null;
+  if (index) index.ensure(to);
+  const blocks = index ? index.done : 0;
 
   const flush = () => {
     if (column !== column) return;
@@ -112,11 +182,33 @@ function traceDecimated(
     column = NaN;
   };
 
-  for (let i = from; i < to; i++) {
+  for (let i = from; i < to; ) {
+    if (index && (i & (BLOCK - 1)) === 0 && i + BLOCK <= to) {
+      const b = i >> SHIFT;
+      if (b < blocks && index.ok[b] === 1) {
+        const c = Math.round(xAt(i));
+        if (c === Math.round(xAt(i + BLOCK - 1))) {
+          if (c !== column) {
+            flush();
+            column = c;
+            first = index.first[b];
+            lo = index.min[b];
+            hi = index.max[b];
+          } else {
+            if (index.min[b] < lo) lo = index.min[b];
+            if (index.max[b] > hi) hi = index.max[b];
+          }
+          last = index.last[b];
+          i += BLOCK;
+          continue;
+        }
+      }
+    }
     const v = y[i];
     if (v !== v) {
       flush();
       penDown = false;
+      i++;
       continue;
     }
     const c = Math.round(xAt(i));
@@ -129,6 +221,7 @@ function traceDecimated(
       if (v < lo) lo = v;
       else if (v > hi) hi = v;
     }
+    i++;
   }
   flush();
   return emitted;

@@ -1,0 +1,179 @@
+/** Pure helpers of the playground page: generators, labels, the link, the x range, the settings. */
+import { describe, expect, it } from 'vitest';
+import { generate, GENERATORS, mulberry32, toCsv } from '../../src/ui/synthetic';
+import { caughtWindows, findLabelColumn, nabLabelsFor, unknownFiles, windowsFromColumn } from '../../src/ui/labels';
+import { decodeState, encodeState } from '../../src/ui/share';
+import { clampRange, isFull, panRange, rangeAround, visibleRows, zoomRange } from '../../src/ui/view';
+import { checkSettings, DEFAULT_SETTINGS, describeSettings, forestInput, thresholdInput } from '../../src/ui/settings';
+import { indexAxis, type XAxis } from '../../src/ui/charts/x-axis';
+import { parseCsvText } from '../../src/ingest';
+
+const timeAxis = (n: number, step = 60_000, start = Date.UTC(2024, 0, 1)): XAxis => {
+  const values = new Float64Array(n).map((_, i) => start + i * step);
+  return { kind: 'time', values, count: n, domain: [values[0], values[n - 1]], noun: 'time', note: null };
+};
+
+describe('synthetic series', () => {
+  it('are the same for the same generator, seed and rows, and differ with the seed', () => {
+    for (const g of GENERATORS) {
+      const a = toCsv(generate(g.id, 3, 1000));
+      expect(toCsv(generate(g.id, 3, 1000))).toBe(a);
+      expect(toCsv(generate(g.id, 4, 1000))).not.toBe(a);
+    }
+    expect(mulberry32(1)()).toBe(mulberry32(1)());
+  });
+
+  it('parse as CSV with a time column, the value columns and a 0/1 label column marking the anomaly', () => {
+    for (const g of GENERATORS) {
+      const series = generate(g.id, 1, 4000);
+      const table = parseCsvText(toCsv(series));
+      expect(table.rows).toBe(4000);
+      expect(table.timeColumn).toBe('timestamp');
+      expect([...table.numeric.keys()]).toEqual([...series.columns, 'label']);
+      const label = table.numeric.get('label')!;
+      const ones = label.reduce((n, v) => n + v, 0);
+      expect(ones, g.id).toBeGreaterThan(0);
+      expect(ones, g.id).toBeLessThan(400);
+      expect(label.slice(0, 1000).every((v) => v === 0), `${g.id}: nothing in the first quarter`).toBe(true);
+    }
+  });
+
+  it('clamps rows and names the file after generator and seed', () => {
+    expect(generate('level-shift', 9, 10).label.length).toBe(500);
+    expect(generate('level-shift', 9).name).toBe('synthetic-level-shift-seed-9.csv');
+  });
+});
+
+describe('labels', () => {
+  it('finds a label column by name', () => {
+    expect(findLabelColumn(['value', 'is_anomaly'])).toBe('is_anomaly');
+    expect(findLabelColumn(['Label', 'x'])).toBe('Label');
+    expect(findLabelColumn(['anomaly'])).toBe('anomaly');
+    expect(findLabelColumn(['value', 'labelled_at'])).toBeNull();
+  });
+
+  it('turns runs of 1 into windows (row numbers or times) and notes other values', () => {
+    const x = indexAxis(10);
+    const r = windowsFromColumn([0, 1, 1, 0, 0, 2, 0, 1, 1, 1], x, 'label');
+    expect(r.windows).toEqual([[2, 3], [8, 10]]);
+    expect(r.notes).toEqual(['Label column "label": 1 value is neither 0 nor 1 (first in row 6); read as 0.']);
+    const t = timeAxis(4);
+    expect(windowsFromColumn([1, 0, 0, 1], t, 'l').windows).toEqual([[t.values![0], t.values![0]], [t.values![3], t.values![3]]]);
+  });
+
+  it('checks NAB windows and points against the data and each other', () => {
+    const x = timeAxis(60 * 24, 60_000); // 2024-01-01, one day of minutes
+    const windows = {
+      'a.csv': [
+        ['2024-01-01 02:00:00.000000', '2024-01-01 04:00:00.000000'],
+        ['2025-01-01 00:00:00.000000', '2025-01-02 00:00:00.000000'], // outside the data
+        ['nonsense'],
+      ],
+      'b.csv': [],
+    };
+    const points = { 'a.csv': ['2024-01-01 03:00:00', '2024-01-01 12:00:00'], 'z.csv': [] };
+    const r = nabLabelsFor(windows, points, 'a.csv', x);
+    expect(r.windows).toEqual([[Date.UTC(2024, 0, 1, 2), Date.UTC(2024, 0, 1, 4)]]);
+    expect(r.points).toEqual([Date.UTC(2024, 0, 1, 3)]);
+    expect(r.notes).toEqual([
+      'The labelled window 2025-01-01 00:00 UTC – 2025-01-02 00:00 UTC lies outside the data of a.csv; it is ignored.',
+      'A labelled window of a.csv could not be read (["nonsense"]); it is ignored.',
+      'The labelled anomaly at 2024-01-01 12:00 UTC lies outside every labelled window of a.csv.',
+    ]);
+    expect(unknownFiles(points, ['a.csv', 'b.csv'])).toEqual(['z.csv']);
+    expect(nabLabelsFor(windows, points, 'a.csv', indexAxis(5)).notes[0]).toMatch(/no usable time axis/);
+  });
+
+  it('counts windows caught and alerts outside them', () => {
+    const x = indexAxis(100);
+    const c = caughtWindows([[10, 20], [50, 60], [80, 90]], [9, 14, 15, 59, 70], x); // rows are 0-based, x from 1
+    expect(c).toEqual({ caught: 2, total: 3, outside: 1, hit: [true, true, false] });
+  });
+});
+
+describe('the link', () => {
+  it('round-trips dataset, column, options that differ from the defaults, and the range', () => {
+    const state = {
+      source: { kind: 'synthetic' as const, generator: 'noise-burst' as const, seed: 12, rows: 6000 },
+      column: 'value',
+      together: true,
+      settings: { ...DEFAULT_SETTINGS, numberOfTrees: 80, z: 2.5, normalize: true, timeDecay: 0.002, missingValues: 'skip' as const },
+      view: [Date.UTC(2024, 0, 2), Date.UTC(2024, 0, 3, 12)] as [number, number],
+    };
+    const hash = encodeState(state, true);
+    expect(hash).toBe(
+      'data=synthetic:noise-burst&generatorSeed=12&rows=6000&column=value&columns=all&numberOfTrees=80&timeDecay=0.002&normalize=true' +
+        '&missingValues=skip&z=2.5&from=2024-01-02T00:00:00Z&to=2024-01-03T12:00:00Z',
+    );
+    const back = decodeState(`#${hash}`);
+    expect(back.problems).toEqual([]);
+    expect(back.source).toEqual(state.source);
+    expect(back.column).toBe('value');
+    expect(back.together).toBe(true);
+    expect(back.settings).toEqual({ numberOfTrees: 80, timeDecay: 0.002, normalize: true, missingValues: 'skip', z: 2.5 });
+    expect(back.view).toEqual(state.view);
+  });
+
+  it('reads built-in datasets and row ranges; reports what it cannot read', () => {
+    const r = decodeState('data=nab:nyc_taxi.csv&from=10&to=200.5');
+    expect(r.source).toEqual({ kind: 'builtin', file: 'nyc_taxi.csv' });
+    expect(r.view).toEqual([10, 200.5]);
+    const bad = decodeState('data=nab:secret.csv&scoringMode=loud&numberOfTrees=lots&from=9&to=3');
+    expect(bad.source).toBeNull();
+    expect(bad.settings).toEqual({});
+    expect(bad.problems).toHaveLength(4);
+    expect(decodeState('').source).toBeNull();
+  });
+});
+
+describe('the x range', () => {
+  const x = indexAxis(1000); // x from 1 to 1000
+
+  it('zooms around a point, pans, and stays inside the data', () => {
+    expect(zoomRange(x, [1, 1000], 0.5, 1)).toEqual([1, 500.5]);
+    const z = zoomRange(x, [1, 1000], 0.1, 500);
+    expect(z[1] - z[0]).toBeCloseTo(99.9);
+    expect(panRange(x, [1, 101], -1)).toEqual([1, 101]);
+    expect(panRange(x, [100, 200], 0.5)).toEqual([150, 250]);
+    expect(panRange(x, [900, 1000], 3)).toEqual([900, 1000]);
+    expect(clampRange(x, [500, 500.001])[1] - 500).toBeGreaterThan(7); // at least a few rows
+    expect(isFull(x, clampRange(x, [-1e9, 1e9]))).toBe(true);
+  });
+
+  it('finds the rows in view (one more each side) on row and time axes', () => {
+    expect(visibleRows(x, [1, 1000])).toEqual([0, 1000]);
+    expect(visibleRows(x, [100, 200])).toEqual([98, 201]); // x 100..200 are rows 99..199
+    const t = timeAxis(1000);
+    const [a, b] = visibleRows(t, [t.values![100], t.values![200]]);
+    expect(a).toBe(99);
+    expect(b).toBe(201);
+    const around = rangeAround(x, 500, 505, (i) => i + 1);
+    expect(around[0]).toBeLessThan(501);
+    expect(around[1]).toBeGreaterThan(506);
+  });
+});
+
+describe('settings', () => {
+  it('resolve to forest options; empty timeDecay and outputAfter follow sampleSize', () => {
+    const o = checkSettings({ ...DEFAULT_SETTINGS, sampleSize: 128 });
+    expect(o.outputAfter).toBe(32);
+    expect(o.timeDecay).toBeCloseTo(1 / 1280);
+    expect(forestInput({ ...DEFAULT_SETTINGS, outputAfter: 10 })).toMatchObject({ outputAfter: 10 });
+    expect('timeDecay' in forestInput(DEFAULT_SETTINGS)).toBe(false);
+    expect(describeSettings(o, 3).map((s) => s.name)).toEqual([
+      'numberOfTrees', 'sampleSize', 'shingleSize', 'timeDecay', 'outputAfter', 'scoringMode', 'z', 'normalize', 'missingValues', 'seed',
+    ]);
+  });
+
+  it('refuse bad values with a message naming the option', () => {
+    expect(() => checkSettings({ ...DEFAULT_SETTINGS, numberOfTrees: 0 })).toThrow(/numberOfTrees must be a whole number from 1 to 1,?000/);
+    expect(() => checkSettings({ ...DEFAULT_SETTINGS, z: 0 })).toThrow(/^z must be a number from 0.5 to 20/);
+    expect(() => checkSettings({ ...DEFAULT_SETTINGS, timeDecay: 2 })).toThrow(/^timeDecay must be a number from 0 to 1/);
+    expect(() => checkSettings({ ...DEFAULT_SETTINGS, outputAfter: -1 })).toThrow(/^outputAfter must be a whole number/);
+  });
+
+  it('lower continueZ with z below it (the thresholder needs continueZ <= z)', () => {
+    expect(thresholdInput({ ...DEFAULT_SETTINGS, z: 1.5 })).toEqual({ z: 1.5, continueZ: 1.5 });
+    expect(thresholdInput(DEFAULT_SETTINGS)).toEqual({ z: 3 });
+  });
+});
