@@ -59,6 +59,9 @@ Scoring (score):
                        skip   leave the row out of the forest; its score is empty
                        error  stop with exit code 2, naming the line and column
   --seed N             random seed (default 42); same seed, file and options give the same scores
+  --workers N          worker threads the trees are shared among, to use several cores (default 1: none,
+                       the trees run in the main thread; at most 64, and one per tree). The scores are the
+                       same, bit for bit, for any N
   --mode MODE          score (default): expected inverse depth, Amazon RCF's scale (normal below about 1,
                        clear outliers 2 and more); codisp: expected collusive displacement, rrcf's scale
   --z X                deviations above the running mean of the scores where the alert threshold sits
@@ -148,6 +151,7 @@ function parse(argv: string[]) {
       z: { type: 'string' },
       attribution: { type: 'boolean' },
       seed: { type: 'string' },
+      workers: { type: 'string' },
       format: { type: 'string' },
       delimiter: { type: 'string' },
       decimal: { type: 'string' },
@@ -161,7 +165,7 @@ function parse(argv: string[]) {
   });
 }
 
-const SCORE_ONLY = ['column', 'trees', 'sample-size', 'shingle-size', 'time-decay', 'output-after', 'missing', 'seed', 'format'] as const;
+const SCORE_ONLY = ['column', 'trees', 'sample-size', 'shingle-size', 'time-decay', 'output-after', 'missing', 'seed', 'workers', 'format'] as const;
 
 /** stdout errors (EPIPE) of this process, watched once. */
 let pipeBroken = false;

@@ -4,6 +4,7 @@
  */
 import { thresholderFor, type Thresholder } from '../forest/thresholder';
 import { RandomCutForest, MissingValueError } from '../forest/forest';
+import { ShardedForest } from '../pool/sharded-forest';
 import {
   resolveOptions, MISSING_VALUES, SCORING_MODES, type ForestOptionsInput, type MissingValues, type ScoringMode,
 } from '../shared/options';
@@ -52,6 +53,16 @@ function scoringModeOption(mode: string | undefined): ScoringMode | undefined {
   if (mode === undefined) return undefined;
   if (!SCORING_MODES.includes(mode as ScoringMode)) throw new UsageError(`--mode takes score or codisp; got "${mode}".`);
   return mode as ScoringMode;
+}
+
+/** The most worker threads --workers takes. */
+export const MAX_WORKERS = 64;
+
+/** The --workers option: worker threads the trees are sharded over (1: none, the main thread). */
+export function workersOption(value: string | undefined): number {
+  const n = integerOption('workers', value) ?? 1;
+  if (n < 1 || n > MAX_WORKERS) throw new UsageError(`--workers takes a whole number from 1 to ${MAX_WORKERS}; got "${value}".`);
+  return n;
 }
 
 /** The --z option: deviations above the mean where the alert threshold sits. */
@@ -122,6 +133,7 @@ export async function score(file: string, values: Values, ctx: Context): Promise
   if (format !== 'csv' && format !== 'jsonl') throw new UsageError(`--format takes csv or jsonl; got "${format}".`);
   const options = forestOptions(values);
   resolveOptions(options); // fail fast on bad options, before reading the file
+  const workers = workersOption(values.workers);
   const reading = readingOptions(values);
   const module = await RandomCutForest.compile(io.kernel);
   const source = await openSource(file, io);
@@ -131,7 +143,7 @@ export async function score(file: string, values: Values, ctx: Context): Promise
   const stdoutTty = io.stdoutIsTTY ?? (io.drain ? false : Boolean(process.stdout.isTTY));
   const progress = new Progress(ctx.err, Boolean(values.progress) || (tty && !stdoutTty), tty, source.size);
 
-  let forest: RandomCutForest | null = null;
+  let forest: RandomCutForest | ShardedForest | null = null;
   let columns: number[] = [];
   let names: string[] = [];
   let outNames: string[] = [];
@@ -148,7 +160,7 @@ export async function score(file: string, values: Values, ctx: Context): Promise
   let lastLine = 0;
   const started = performance.now();
 
-  const setup = (l: CsvLayout) => {
+  const setup = async (l: CsvLayout) => {
     layout = l;
     columns = pickColumns(l, values.column, name);
     names = columns.map((c) => l.header[c]!);
@@ -173,7 +185,11 @@ export async function score(file: string, values: Values, ctx: Context): Promise
         }
       }
     }
-    forest = RandomCutForest.fromModule({ ...options, inputDimensions: m, normalize }, module);
+    const forestOptions = { ...options, inputDimensions: m, normalize };
+    forest =
+      workers > 1 && resolveOptions(forestOptions).numberOfTrees > 1
+        ? await ShardedForest.create(forestOptions, module, { workers })
+        : RandomCutForest.fromModule(forestOptions, module);
     thresholder = thresholderFor(forest.options, z === undefined ? {} : { z });
     outNames = outputNames(l.header, [
       'score', 'grade', 'threshold', ...(withAttribution ? names.map((n) => `attribution_${n}`) : []), 'imputed',
@@ -233,7 +249,7 @@ export async function score(file: string, values: Values, ctx: Context): Promise
     return text;
   };
 
-  const processBatch = (batch: RowBatch): string => {
+  const processBatch = async (batch: RowBatch): Promise<string> => {
     const m = columns.length;
     const input = new Float64Array(batch.rows * m);
     for (let j = 0; j < m; j++) {
@@ -257,7 +273,7 @@ export async function score(file: string, values: Values, ctx: Context): Promise
       }
     };
     try {
-      forest!.process(input, scores, { imputed: out.imputed, ...(out.attribution ? { attribution: out.attribution } : {}) });
+      await forest!.process(input, scores, { imputed: out.imputed, ...(out.attribution ? { attribution: out.attribution } : {}) });
     } catch (e) {
       if (!(e instanceof MissingValueError)) throw e;
       // rows before it were scored: write them, then stop
@@ -287,9 +303,9 @@ export async function score(file: string, values: Values, ctx: Context): Promise
     let batch: RowBatch | null;
     while ((batch = reader.take())) {
       let text = '';
-      if (!forest) text += setup(reader.layout!);
+      if (!forest) text += await setup(reader.layout!);
       try {
-        text += processBatch(batch);
+        text += await processBatch(batch);
       } catch (e) {
         const pending = (e as { pending?: string }).pending;
         if (pending !== undefined) await ctx.out(text + pending);
@@ -309,6 +325,9 @@ export async function score(file: string, values: Values, ctx: Context): Promise
   } finally {
     source.close();
     progress.done();
+    // assigned in setup(), which TypeScript does not follow here
+    const f = forest as RandomCutForest | ShardedForest | null;
+    if (f instanceof ShardedForest) await f.dispose();
   }
   if (end === 'broken-pipe' || ctx.brokenPipe()) return 0;
   if (end === 'interrupted') {
@@ -318,7 +337,7 @@ export async function score(file: string, values: Values, ctx: Context): Promise
   const summary = reader.summary();
   for (const w of summary.warnings) ctx.err(`rcf: ${name}: ${w}\n`);
   const seconds = (performance.now() - started) / 1000;
-  const f = forest! as RandomCutForest;
+  const f = forest! as RandomCutForest | ShardedForest;
   const o = f.options;
   const stats = f.stats();
   const notes: string[] = [];
@@ -331,7 +350,8 @@ export async function score(file: string, values: Values, ctx: Context): Promise
   ctx.err(
     `rcf: scored ${scored} of ${summary.rows} rows of ${names.length === 1 ? 'column' : 'columns'} ${names.map((n) => `"${n}"`).join(', ')} in ${seconds.toFixed(2)} s ` +
       `(${Math.round(summary.rows / Math.max(seconds, 1e-9))} rows/s; numberOfTrees ${o.numberOfTrees}, ` +
-      `sampleSize ${o.sampleSize}, shingleSize ${o.shingleSize}, seed ${o.seed}${o.normalize ? ', normalize on' : ''})` +
+      `sampleSize ${o.sampleSize}, shingleSize ${o.shingleSize}, seed ${o.seed}${o.normalize ? ', normalize on' : ''}` +
+      `${f instanceof ShardedForest ? `, ${f.workers} worker threads` : ''})` +
       (notes.length ? `; ${notes.join('; ')}` : '') +
       '\n',
   );

@@ -4,6 +4,8 @@
  * tests and Node call the same object directly.
  */
 import { RandomCutForest, type ForestStats } from '../forest/forest';
+import { ShardedForest } from '../pool/sharded-forest';
+import { ShardPool, type SpawnShard } from '../pool/pool';
 import { thresholderFor, type AnomalyEvent, type ThresholdOptions } from '../forest/thresholder';
 import { resolveOptions, type ForestOptions, type ForestOptionsInput } from '../shared/options';
 import type { KernelSource } from '../kernel/kernel';
@@ -28,6 +30,12 @@ export interface ScoreRequest {
   threshold?: Partial<ThresholdOptions>;
   /** Rows per chunk sent back. */
   chunkRows?: number;
+  /**
+   * Workers the trees are sharded over (the same scores, bit for bit, for any count). 1: the forest runs in
+   * this worker. Default: the API's `workers` (on the page: from navigator.hardwareConcurrency, see
+   * forest.worker.ts). At most one per tree.
+   */
+  workers?: number;
 }
 
 /** Scores for rows [start, start + scores.length); NaN where no score is reported (warming up). */
@@ -51,13 +59,35 @@ export interface ScoreSummary {
   columns: string[];
   options: ForestOptions;
   memoryBytes: number;
+  /** Workers the trees were sharded over (1: none, the forest ran in the API's own thread). */
+  workers: number;
   /** One per incident: start (first alert row), end, peak row, score and grade. */
   events: AnomalyEvent[];
 }
 
 const yieldToMessages = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
 
-export function createForestApi(kernel: KernelSource) {
+/** How score() may shard the trees over a pool of workers. */
+export interface PoolSettings {
+  /** score()'s default worker count (1: no pool). */
+  workers: number;
+  /** Starts one shard worker (required on a page; Node starts worker_threads without it). */
+  spawn?: SpawnShard;
+}
+
+interface PoolUse {
+  size: number;
+  pool: Promise<ShardPool>;
+  /** score() runs using it. */
+  users: number;
+  /** Replaced: closed when no run uses it. */
+  retired: boolean;
+}
+
+/** The most workers score() takes. */
+export const MAX_WORKERS = 64;
+
+export function createForestApi(kernel: KernelSource, poolSettings: PoolSettings = { workers: 1 }) {
   let table: Table | null = null;
   let tableName = '';
   let scores: Float64Array | null = null;
@@ -66,6 +96,29 @@ export function createForestApi(kernel: KernelSource) {
   let run = 0; // generation: a newer score() or cancel() stops an older run between chunks
   let forest: RandomCutForest | null = null;
   let loads = 0; // generation of loadCsv: only the newest load may replace the table
+  // the pool of score(): kept between runs (its workers start once); replaced when another size is asked,
+  // the old one closed when the runs using it are done (a newer score() stops them between chunks)
+  let pool: PoolUse | null = null;
+  const takePool = (size: number): PoolUse => {
+    if (!pool || pool.size !== size) {
+      if (pool) retire(pool);
+      const use: PoolUse = { size, pool: ShardPool.create(size, kernel, poolSettings.spawn), users: 0, retired: false };
+      // a pool that failed to start stays failed: score() then runs here without trying again
+      use.pool.catch(() => {});
+      pool = use;
+    }
+    pool.users++;
+    return pool;
+  };
+  const release = (use: PoolUse) => {
+    use.users--;
+    if (use.retired && use.users === 0) use.pool.then((p) => p.dispose(), () => {});
+  };
+  const retire = (use: PoolUse) => {
+    use.retired = true;
+    use.users++;
+    release(use);
+  };
 
   const view = (): DatasetView => {
     const t = table!;
@@ -131,59 +184,94 @@ export function createForestApi(kernel: KernelSource) {
       }
       const options = resolveOptions({ ...request.options, inputDimensions: columns.length });
       const started = performance.now();
-      const f = await RandomCutForest.create(options, kernel);
-      const m = columns.length;
-      const source = columns.map((c) => t.numeric.get(c)!);
-      const all = new Float64Array(t.rows).fill(NaN);
-      const allGrades = new Float64Array(t.rows).fill(NaN);
-      const allThresholds = new Float64Array(t.rows).fill(NaN);
-      scores = all;
-      grades = allGrades;
-      thresholds = allThresholds;
-      const thresholder = thresholderFor(options, request.threshold);
-      const chunkRows = Math.max(64, request.chunkRows ?? 4096);
-      const rows = new Float64Array(chunkRows * m);
-      let done = 0;
-      let cancelled = false;
-      while (done < t.rows) {
-        if (run !== me) {
-          cancelled = true;
-          break;
-        }
-        const n = Math.min(chunkRows, t.rows - done);
-        for (let r = 0; r < n; r++) for (let j = 0; j < m; j++) rows[r * m + j] = source[j][done + r];
-        const out = all.subarray(done, done + n);
-        f.process(rows.subarray(0, n * m), out);
-        for (let r = 0; r < n; r++) {
-          const g = thresholder.grade(done + r, out[r]);
-          allGrades[done + r] = g.grade;
-          allThresholds[done + r] = g.threshold;
-        }
-        done += n;
-        // awaited: the page has the chunk before the next one (and the result) is sent
-        await onChunk?.({
-          start: done - n,
-          scores: out.slice(),
-          grades: allGrades.slice(done - n, done),
-          thresholds: allThresholds.slice(done - n, done),
-          rowsDone: done,
-          rows: t.rows,
-        });
-        await yieldToMessages();
+      const wanted = request.workers ?? poolSettings.workers;
+      if (!Number.isInteger(wanted) || wanted < 1 || wanted > MAX_WORKERS) {
+        throw new Error(`workers must be a whole number from 1 to ${MAX_WORKERS}; got ${String(wanted)}.`);
       }
-      let scored = 0;
-      for (let i = 0; i < done; i++) if (!Number.isNaN(all[i])) scored++;
-      return {
-        rows: done,
-        scored,
-        imputed: f.imputed,
-        milliseconds: performance.now() - started,
-        cancelled,
-        columns,
-        options,
-        memoryBytes: f.stats().memoryBytes,
-        events: thresholder.events.map((e) => ({ ...e })),
-      };
+      let use = wanted > 1 && options.numberOfTrees > 1 ? takePool(wanted) : null;
+      let f: RandomCutForest | ShardedForest | null = null;
+      if (use) {
+        try {
+          f = await ShardedForest.create(options, kernel, { pool: await use.pool });
+        } catch {
+          // workers could not be started (or the pool failed): score here, with the same results
+          release(use);
+          use = null;
+        }
+      }
+      f ??= await RandomCutForest.create(options, kernel);
+      try {
+        const m = columns.length;
+        const source = columns.map((c) => t.numeric.get(c)!);
+        const all = new Float64Array(t.rows).fill(NaN);
+        const allGrades = new Float64Array(t.rows).fill(NaN);
+        const allThresholds = new Float64Array(t.rows).fill(NaN);
+        scores = all;
+        grades = allGrades;
+        thresholds = allThresholds;
+        const thresholder = thresholderFor(options, request.threshold);
+        const chunkRows = Math.max(64, request.chunkRows ?? 4096);
+        const rows = new Float64Array(chunkRows * m);
+        let done = 0;
+        let cancelled = false;
+        while (done < t.rows) {
+          if (run !== me) {
+            cancelled = true;
+            break;
+          }
+          const n = Math.min(chunkRows, t.rows - done);
+          for (let r = 0; r < n; r++) for (let j = 0; j < m; j++) rows[r * m + j] = source[j][done + r];
+          const out = all.subarray(done, done + n);
+          await f.process(rows.subarray(0, n * m), out);
+          if (run !== me) {
+            // stopped while the shards worked (a pool lets messages in meanwhile): this chunk is not
+            // reported, so it is not kept either; no chunk goes out after a newer score() or cancel()
+            out.fill(NaN);
+            cancelled = true;
+            break;
+          }
+          for (let r = 0; r < n; r++) {
+            const g = thresholder.grade(done + r, out[r]);
+            allGrades[done + r] = g.grade;
+            allThresholds[done + r] = g.threshold;
+          }
+          done += n;
+          // awaited: the page has the chunk before the next one (and the result) is sent
+          await onChunk?.({
+            start: done - n,
+            scores: out.slice(),
+            grades: allGrades.slice(done - n, done),
+            thresholds: allThresholds.slice(done - n, done),
+            rowsDone: done,
+            rows: t.rows,
+          });
+          await yieldToMessages();
+        }
+        let scored = 0;
+        for (let i = 0; i < done; i++) if (!Number.isNaN(all[i])) scored++;
+        return {
+          rows: done,
+          scored,
+          imputed: f.imputed,
+          milliseconds: performance.now() - started,
+          cancelled,
+          columns,
+          options,
+          memoryBytes: f.stats().memoryBytes,
+          workers: f instanceof ShardedForest ? f.workers : 1,
+          events: thresholder.events.map((e) => ({ ...e })),
+        };
+      } finally {
+        if (f instanceof ShardedForest) void f.dispose();
+        if (use) release(use);
+      }
+    },
+
+    /** Closes score()'s worker pool, if any (a page terminates the whole worker instead). */
+    async dispose(): Promise<void> {
+      run++;
+      if (pool) retire(pool);
+      pool = null;
     },
 
     /** Stops a running score() between chunks (what was scored stays). */

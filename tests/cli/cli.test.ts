@@ -211,7 +211,7 @@ describe('rcf score', () => {
     expect(code).toBe(0);
     expect(stdout).toBe(HELP);
     for (const flag of [
-      '--column', '--trees', '--sample-size', '--shingle-size', '--seed', '--time-decay', '--output-after', '--missing', '--format',
+      '--column', '--trees', '--sample-size', '--shingle-size', '--seed', '--workers', '--time-decay', '--output-after', '--missing', '--format',
       '--delimiter', '--decimal', '--time-column', '--day-first', '--detect-rows', '--progress', '--json', 'carry', 'zero', 'skip', 'error', 'jsonl',
     ]) {
       expect(stdout).toContain(flag);

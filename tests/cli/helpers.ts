@@ -98,7 +98,7 @@ export function ensureBuilt(): void {
       else if (/\.ts$/.test(e.name)) newest = Math.max(newest, statSync(p).mtimeMs);
     }
   };
-  for (const d of ['src/cli', 'src/ingest', 'src/forest', 'src/kernel', 'src/shared']) walk(join(ROOT, d));
+  for (const d of ['src/cli', 'src/ingest', 'src/forest', 'src/kernel', 'src/shared', 'src/pool']) walk(join(ROOT, d));
   newest = Math.max(newest, statSync(join(ROOT, 'vite.node.config.ts')).mtimeMs);
   if (existsSync(out) && statSync(out).mtimeMs >= newest) return;
   const r = spawnSync(process.execPath, [join(ROOT, 'node_modules/vite/bin/vite.js'), 'build', '-c', 'vite.node.config.ts', '--logLevel', 'error'], {

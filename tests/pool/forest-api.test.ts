@@ -1,0 +1,77 @@
+/**
+ * The worker API's score() on a pool (here worker_threads; on the page nested Web Workers): the same
+ * scores, grades, thresholds and events as without one; the pool is kept between runs.
+ */
+import { describe, it, expect, afterAll } from 'vitest';
+import { createForestApi, type ScoreChunk } from '../../src/worker/forest-api';
+import { RandomCutForest } from '../../src/forest/forest';
+
+const kernel = new URL('../../build/rcf.wasm', import.meta.url);
+const api = createForestApi(kernel);
+afterAll(() => api.dispose());
+
+function csv(rows: number): string {
+  let s = 'time,a,b\n';
+  for (let i = 0; i < rows; i++) {
+    const spike = i === 1700 ? 30 : 0;
+    s += `${i},${(Math.sin(i / 9) + ((i * 7919) % 13) / 100 + spike).toFixed(4)},${(100 + 10 * Math.cos(i / 17)).toFixed(3)}\n`;
+  }
+  return s;
+}
+
+describe('score() with workers', () => {
+  it('gives the same results on 1, 2 and 3 workers, and says how many it used', async () => {
+    await api.loadCsv(csv(2500), 'test.csv');
+    const request = { columns: ['a', 'b'], options: { numberOfTrees: 12, sampleSize: 64, shingleSize: 2, seed: 3 }, chunkRows: 700 };
+    const runs = [];
+    for (const workers of [1, 2, 3, 2]) {
+      const chunks: ScoreChunk[] = [];
+      const summary = await api.score({ ...request, workers }, (c) => void chunks.push(c));
+      runs.push({ summary, chunks, csv: await api.exportCsv() });
+      expect(summary.workers).toBe(workers);
+    }
+    const [one, ...others] = runs;
+    for (const r of others) {
+      expect(r.csv).toBe(one!.csv);
+      expect(r.chunks.map((c) => Array.from(c.scores))).toEqual(one!.chunks.map((c) => Array.from(c.scores)));
+      expect(r.summary.events).toEqual(one!.summary.events);
+      expect(r.summary.scored).toBe(one!.summary.scored);
+    }
+    expect(one!.summary.events.some((e) => e.start <= 1700 && 1700 <= e.end)).toBe(true);
+    // and what a forest in this thread gives
+    const forest = await RandomCutForest.create({ ...request.options, inputDimensions: 2 }, kernel);
+    const t = runs[1]!.chunks;
+    const data = new Float64Array(2500 * 2);
+    csv(2500).trim().split('\n').slice(1).forEach((line, i) => {
+      const [, a, b] = line.split(',');
+      data[2 * i] = Number(a);
+      data[2 * i + 1] = Number(b);
+    });
+    const expected = forest.process(data);
+    const got = new Float64Array(2500);
+    for (const c of t) got.set(c.scores, c.start);
+    expect(Array.from(got)).toEqual(Array.from(expected));
+  });
+
+  it('uses at most one worker per tree, and refuses a bad count', async () => {
+    await api.loadCsv(csv(300), 'small.csv');
+    expect((await api.score({ options: { numberOfTrees: 2, sampleSize: 16 }, workers: 3 })).workers).toBe(2);
+    expect((await api.score({ options: { numberOfTrees: 1, sampleSize: 16 }, workers: 3 })).workers).toBe(1);
+    await expect(api.score({ workers: 0 })).rejects.toThrow(/workers must be a whole number from 1 to 64; got 0/);
+    await expect(api.score({ workers: 1.5 })).rejects.toThrow(/workers must be a whole number/);
+  });
+
+  it('falls back to scoring in its own thread when workers cannot be started', async () => {
+    const broken = createForestApi(kernel, {
+      workers: 2,
+      spawn: () => {
+        throw new Error('no workers here');
+      },
+    });
+    await broken.loadCsv(csv(400), 'x.csv');
+    const a = await broken.score({ options: { numberOfTrees: 4, sampleSize: 16 } });
+    expect(a.workers).toBe(1);
+    expect(a.scored).toBeGreaterThan(300);
+    await broken.dispose();
+  });
+});
