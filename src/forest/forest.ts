@@ -10,7 +10,7 @@
  */
 import type { ForestOptions, ForestOptionsInput } from '../shared/options';
 import {
-  instantiateKernel, instantiateKernelSync, compileKernel, Column, SCORE, ATTRIBUTION,
+  instantiateKernel, instantiateKernelSync, compileKernel, Column, SCORE, UPDATE, ATTRIBUTION,
   type KernelExports, type KernelSource,
 } from '../kernel/kernel';
 import { BATCH, RowPipeline, type ForestStats, type ProcessOutputs } from './pipeline';
@@ -86,7 +86,7 @@ export class RandomCutForest {
    */
   process(
     rows: Float64Array,
-    out = new Float64Array(rows.length / this.options.inputDimensions),
+    out: Float64Array = new Float64Array(rows.length / this.options.inputDimensions),
     extra: ProcessOutputs = {},
   ): Float64Array {
     const p = this.pipeline;
@@ -104,6 +104,51 @@ export class RandomCutForest {
       }
     }
     return out;
+  }
+
+  /**
+   * Replays `rows` as `process` would (same state afterwards: scoring changes nothing), and just before
+   * each row listed in `at` (row indices into `rows`, increasing) updates the trees, asks them what each of
+   * that row's input values would have been to look normal, given the row's other values and the rows
+   * before it: the kernel's imputation of that coordinate of the newest row of the shingle (median over
+   * trees; assembly/imputation.ts), put back on the data's scale.
+   * Writes at.length × inputDimensions values to `expected` (NaN for a row without a point). A forest
+   * that is one call behind another gives, this way, the expected values of the other's alerts exactly.
+   */
+  replay(rows: Float64Array, at: ArrayLike<number>, expected = new Float64Array(at.length * this.options.inputDimensions)): Float64Array {
+    const p = this.pipeline;
+    p.rowCount(rows, {});
+    expected.fill(NaN);
+    const k = this.kernel;
+    const D = this.dimensions;
+    const m = this.options.inputDimensions;
+    const scratch = new Float64Array(rows.length / m);
+    let next = 0; // the next target in `at`
+    for (const batch of p.batches(rows, scratch)) {
+      let from = 0; // first point of the batch not yet given to the kernel
+      const update = (to: number) => {
+        if (to <= from) return;
+        new Float64Array(k.memory.buffer, k.column(Column.input), (to - from) * D).set(batch.points.subarray(from * D, to * D));
+        k.process(to - from, UPDATE);
+        from = to;
+      };
+      for (let i = 0; i < batch.count && next < at.length; i++) {
+        const row = batch.rows[i];
+        while (next < at.length && at[next] < row) next++; // a target row without a point: stays NaN
+        if (next >= at.length || at[next] !== row) continue;
+        update(i);
+        // each input column of the newest row in turn, the rest of the point known
+        for (let j = 0; j < m; j++) {
+          new Float64Array(k.memory.buffer, k.column(Column.input), D).set(batch.points.subarray(i * D, (i + 1) * D));
+          k.impute(1, D - m + j, D - m + j + 1);
+          const value = new Float64Array(k.memory.buffer, k.column(Column.output), 1)[0];
+          expected[next * m + j] = value * (batch.scales ? batch.scales[i * m + j] : 1);
+        }
+        next++;
+      }
+      update(batch.count);
+    }
+    return expected;
   }
 
   /** Forgets everything learnt; the same seed gives the same scores again. */

@@ -65,6 +65,11 @@ export interface Batch {
   flags: number;
   /** Row index (in the process() call) of each point. */
   rows: Int32Array;
+  /**
+   * With normalize: count × inputDimensions divisors the rows' values were divided by (1 where none), so that
+   * values the trees give back (imputed values) can be put back on the data's scale. Otherwise absent.
+   */
+  scales?: Float64Array;
 }
 
 /** The state of a stream of rows: shingle, last values, running statistics, counts. */
@@ -83,6 +88,7 @@ export class RowPipeline {
   private readonly m2: Float64Array;
   private readonly points: Float64Array;
   private readonly batchRows = new Int32Array(BATCH);
+  private readonly batchScales: Float64Array;
   imputedRows = 0;
   skippedRows = 0;
 
@@ -93,6 +99,7 @@ export class RowPipeline {
     const m = o.inputDimensions;
     this.shingle = new Float64Array(this.dimensions);
     this.points = new Float64Array(BATCH * this.dimensions);
+    this.batchScales = new Float64Array(o.normalize ? BATCH * m : 0);
     this.lastValue = new Float64Array(m).fill(NaN);
     this.count = new Float64Array(m);
     this.mean = new Float64Array(m);
@@ -140,8 +147,10 @@ export class RowPipeline {
     const scoreFlags = SCORE | UPDATE | (scoringMode === 'codisp' ? CODISP : 0) | (attribution ? ATTRIBUTION : 0);
     let batch = 0; // points waiting
     let batchFlags = 0;
+    const scales = this.batchScales;
     const take = (): Batch => {
-      const b = { points: points.subarray(0, batch * D), count: batch, flags: batchFlags, rows: batchRows.subarray(0, batch) };
+      const b: Batch = { points: points.subarray(0, batch * D), count: batch, flags: batchFlags, rows: batchRows.subarray(0, batch) };
+      if (normalize) b.scales = scales.subarray(0, batch * m);
       batch = 0;
       return b;
     };
@@ -152,6 +161,7 @@ export class RowPipeline {
     };
     const last = this.lastValue;
     const { count: n, mean, m2 } = this;
+    const scaleOfRow = new Float64Array(normalize ? m : 0);
     rowLoop: for (let r = 0; r < count; r++) {
       // a value that is missing or not finite never reaches the trees
       let filled = 0;
@@ -176,6 +186,8 @@ export class RowPipeline {
       if (S > 1) shingle.copyWithin(0, m);
       for (let j = 0; j < m; j++) {
         let v = rows[r * m + j];
+        // the divisor comes from the rows before this one, so an outlier does not rescale itself
+        const sd = normalize && n[j] > 1 ? Math.sqrt(m2[j] / (n[j] - 1)) : 0;
         if (Number.isFinite(v) && Math.abs(v) <= F32_MAX) {
           // Welford's running statistics (of values as read)
           const c = ++n[j];
@@ -187,8 +199,9 @@ export class RowPipeline {
         }
         last[j] = v;
         if (normalize) {
-          const sd = n[j] > 1 ? Math.sqrt(m2[j] / (n[j] - 1)) : 0;
-          v = sd > 0 ? v / sd : v;
+          const divisor = sd > 0 ? sd : 1;
+          v /= divisor;
+          scaleOfRow[j] = divisor;
         }
         shingle[D - m + j] = v;
       }
@@ -206,6 +219,7 @@ export class RowPipeline {
         if (attribution) attribution.fill(NaN, r * 2 * D, (r + 1) * 2 * D);
       }
       points.set(shingle, batch * D);
+      if (normalize) scales.set(scaleOfRow, batch * m);
       batchRows[batch++] = r;
     }
     if (batch > 0) yield take();
