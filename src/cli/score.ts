@@ -124,6 +124,8 @@ interface Outputs {
   grades: Float64Array;
   thresholds: Float64Array;
   attribution: Float64Array | null;
+  /** rows × columns: expected values where grade > 0, NaN elsewhere. */
+  expected: Float64Array | null;
   imputed: Uint8Array;
 }
 
@@ -148,6 +150,9 @@ export async function score(file: string, values: Values, ctx: Context): Promise
   let names: string[] = [];
   let outNames: string[] = [];
   let thresholder: Thresholder | null = null;
+  /** One chunk behind the forest, for the expected values of alerting rows (src/forest/detector.ts). */
+  let follower: RandomCutForest | null = null;
+  const withExpected = !values['no-expected'];
   const z = zOption(values.z);
   const withAttribution = Boolean(values.attribution);
   if (withAttribution && options.scoringMode === 'codisp') {
@@ -191,13 +196,15 @@ export async function score(file: string, values: Values, ctx: Context): Promise
         ? await ShardedForest.create(forestOptions, module, { workers })
         : RandomCutForest.fromModule(forestOptions, module);
     thresholder = thresholderFor(forest.options, z === undefined ? {} : { z });
+    if (withExpected) follower = RandomCutForest.fromModule(forestOptions, module);
     outNames = outputNames(l.header, [
-      'score', 'grade', 'threshold', ...(withAttribution ? names.map((n) => `attribution_${n}`) : []), 'imputed',
+      'score', 'grade', 'threshold', ...(withAttribution ? names.map((n) => `attribution_${n}`) : []),
+      ...(withExpected ? names.map((n) => `expected_${n}`) : []), 'imputed',
     ]);
     return format === 'csv' ? csvHeaderLine(outNames, l.delimiter) : '';
   };
 
-  /** The values of the added columns for row r: score, grade, threshold, attribution per column, imputed. */
+  /** The values of the added columns for row r: score, grade, threshold, attribution and expected per column, imputed. */
   const added = (r: number, out: Outputs): (number | boolean)[] => {
     const row: (number | boolean)[] = [out.scores[r]!, out.grades[r]!, out.thresholds[r]!];
     if (out.attribution) {
@@ -210,6 +217,7 @@ export async function score(file: string, values: Values, ctx: Context): Promise
         row.push(sum);
       }
     }
+    if (out.expected) for (let j = 0; j < columns.length; j++) row.push(out.expected[r * columns.length + j]!);
     row.push(out.imputed[r] === 1);
     return row;
   };
@@ -263,13 +271,20 @@ export async function score(file: string, values: Values, ctx: Context): Promise
       grades: new Float64Array(batch.rows),
       thresholds: new Float64Array(batch.rows),
       attribution: withAttribution ? new Float64Array(batch.rows * 2 * D) : null,
+      expected: follower ? new Float64Array(batch.rows * m).fill(NaN) : null,
       imputed: new Uint8Array(batch.rows),
     };
     const grade = (count: number) => {
+      const alerts: number[] = [];
       for (let r = 0; r < count; r++) {
         const g = thresholder!.grade(gradedRows++, scores[r]!);
         out.grades[r] = g.grade;
         out.thresholds[r] = g.threshold;
+        if (g.grade > 0) alerts.push(r);
+      }
+      if (follower && out.expected) {
+        const values = follower.replay(input.subarray(0, count * m), alerts);
+        alerts.forEach((r, i) => out.expected!.set(values.subarray(i * m, (i + 1) * m), r * m));
       }
     };
     try {

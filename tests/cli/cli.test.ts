@@ -19,7 +19,15 @@ describe('rcf score', () => {
     expect(stdout).toBe(await wholeFileOutput(readText(sensor), { numberOfTrees: 30, seed: 3 }));
     const out = parseCsvText(stdout);
     const input = parseCsvText(readText(sensor));
-    expect(out.header).toEqual([...input.header, 'score', 'grade', 'threshold', 'imputed']);
+    expect(out.header).toEqual([...input.header, 'score', 'grade', 'threshold', 'expected_temperature', 'imputed']);
+    // expected values exactly where an alert is raised; near the normal level at the spike
+    const grade = out.numeric.get('grade')!;
+    const expected = out.numeric.get('expected_temperature')!;
+    for (let i = 0; i < out.rows; i++) expect(Number.isNaN(expected[i])).toBe(!(grade[i] > 0));
+    expect(grade[450]).toBeGreaterThan(0);
+    // shingle 1: no context, so the expected value is a typical level of the series (20 ± 5), not the spike's 45
+    expect(expected[450]).toBeGreaterThan(14);
+    expect(expected[450]).toBeLessThan(26);
     expect(out.cells.map((r) => r.slice(0, 4))).toEqual(input.cells);
     const score = out.numeric.get('score')!;
     // warm-up: max(outputAfter 64, shingleSize - 1) rows without a score, then a finite score on every row
@@ -49,7 +57,7 @@ describe('rcf score', () => {
     const r = await run(['score', sensor, '--column', 'temperature,pressure', '--attribution', '--trees', '20']);
     expect(r.code).toBe(0);
     const out = parseCsvText(r.stdout);
-    expect(out.header.slice(4)).toEqual(['score', 'grade', 'threshold', 'attribution_temperature', 'attribution_pressure', 'imputed']);
+    expect(out.header.slice(4)).toEqual(['score', 'grade', 'threshold', 'attribution_temperature', 'attribution_pressure', 'expected_temperature', 'expected_pressure', 'imputed']);
     const score = out.numeric.get('score')!;
     const t = out.numeric.get('attribution_temperature')!;
     const p = out.numeric.get('attribution_pressure')!;
@@ -136,8 +144,8 @@ describe('rcf score', () => {
     expect(r.code).toBe(0);
     const rows = r.stdout.trim().split('\n').map((l) => JSON.parse(l));
     expect(rows).toHaveLength(40);
-    expect(Object.keys(rows[0])).toEqual(['time', 'value', 'load', 'label', 'score', 'grade', 'threshold', 'imputed']);
-    expect(rows[0]).toEqual({ time: '2024-01-01T00:00:00Z', value: 0.5, load: 3500, label: 'check', score: null, grade: null, threshold: null, imputed: false });
+    expect(Object.keys(rows[0])).toEqual(['time', 'value', 'load', 'label', 'score', 'grade', 'threshold', 'expected_value', 'imputed']);
+    expect(rows[0]).toEqual({ time: '2024-01-01T00:00:00Z', value: 0.5, load: 3500, label: 'check', score: null, grade: null, threshold: null, expected_value: null, imputed: false });
     expect(rows[12].imputed).toBe(true); // the missing value was carried forward
     expect(rows[12].value).toBeNull();
     expect(rows[27].load).toBeNull();
@@ -150,9 +158,9 @@ describe('rcf score', () => {
     const told = await run(['score', dayFirst, '--delimiter', ';', '--decimal', ',', '--day-first', '--trees', '5', '--output-after', '2', '--shingle-size', '1']);
     expect(told.code).toBe(0);
     expect(told.stdout).toBe(await wholeFileOutput(text, { numberOfTrees: 5, outputAfter: 2, shingleSize: 1 }, undefined, { delimiter: ';', decimal: ',', dayFirst: true }));
-    expect(told.stdout.split('\n')[0]).toBe('date;reading;score;grade;threshold;imputed');
+    expect(told.stdout.split('\n')[0]).toBe('date;reading;score;grade;threshold;expected_reading;imputed');
     // a score is written with the file's decimal comma
-    expect(told.stdout.split('\n')[5]).toMatch(/^05\/03\/2024;10,4;\d+,\d+;\d+(,\d+)?;\d+,\d+;false$/);
+    expect(told.stdout.split('\n')[5]).toMatch(/^05\/03\/2024;10,4;\d+,\d+;\d+(,\d+)?;\d+,\d+;(\d+(,\d+)?)?;false$/);
     const wrong = await run(['score', dayFirst, '--delimiter', ',']);
     expect(wrong.code).toBe(2);
     expect(wrong.stderr).toMatch(/has no numeric column to score \(columns: date;reading\)/);
@@ -328,7 +336,7 @@ describe('bin/rcf.js (the bundled command, spawned)', () => {
     const p = spawnBin(['score', sensor, '--trees', '10']);
     const { code } = await p.exit;
     expect(code).toBe(0);
-    expect(p.stdout().split('\n')[0]).toBe('timestamp,temperature,pressure,site,score,grade,threshold,imputed');
+    expect(p.stdout().split('\n')[0]).toBe('timestamp,temperature,pressure,site,score,grade,threshold,expected_temperature,imputed');
     expect(p.stdout().trim().split('\n')).toHaveLength(601);
     expect(p.stderr()).toMatch(/rows\/s/);
   });
@@ -339,10 +347,10 @@ describe('bin/rcf.js (the bundled command, spawned)', () => {
     p.child.stdin.write(text.slice(0, 3).join('\n') + '\n'); // header and two rows, then a pause
     await p.lines(3);
     expect(p.child.stdin.writableEnded).toBe(false);
-    expect(p.stdout().split('\n')[1]).toBe(`${text[1]},,,,false`);
+    expect(p.stdout().split('\n')[1]).toBe(`${text[1]},,,,,false`);
     p.child.stdin.write(text.slice(3, 30).join('\n') + '\n'); // scores start after outputAfter = 4 rows
     await p.lines(30);
-    expect(p.stdout().split('\n')[29]).toMatch(/^2024-01-01 02:20:00,.*,\d\.\d+,\d(\.\d+)?,\d\.\d+,false$/);
+    expect(p.stdout().split('\n')[29]).toMatch(/^2024-01-01 02:20:00,.*,\d\.\d+,\d(\.\d+)?,\d\.\d+,(-?\d+(\.\d+)?)?,false$/);
     p.child.stdin.end(text.slice(30).join('\n'));
     const { code } = await p.exit;
     expect(code).toBe(0);
@@ -369,7 +377,7 @@ describe('bin/rcf.js (the bundled command, spawned)', () => {
     expect(out.endsWith('\n')).toBe(true);
     const lines = out.trim().split('\n');
     expect(lines.length).toBeGreaterThanOrEqual(3000);
-    for (const l of lines.slice(1)) expect(l).toMatch(/^\d+,-?\d\.\d+,((\d+\.\d+(e-\d+)?),(\d(\.\d+)?(e-\d+)?),(\d+\.\d+)|,,),(true|false)$/);
+    for (const l of lines.slice(1)) expect(l).toMatch(/^\d+,-?\d\.\d+,((\d+\.\d+(e-\d+)?),(\d(\.\d+)?(e-\d+)?),(\d+\.\d+)|,,),(-?\d+(\.\d+)?(e-?\d+)?)?,(true|false)$/);
     expect(p.stderr()).toMatch(new RegExp(`interrupted: wrote the ${lines.length - 1} rows read so far`));
   });
 

@@ -76,10 +76,16 @@ export async function wholeFileOutput(
   const imputed = new Uint8Array(table.rows);
   const scores = forest.process(input, undefined, { imputed });
   const { grade, threshold } = thresholderFor(forest.options).gradeAll(scores);
+  // expected values: a second forest replays the rows and imputes at each alert
+  const alerts = Array.from(grade.keys()).filter((r) => grade[r] > 0);
+  const values = RandomCutForest.fromModule({ ...options, inputDimensions: m }, await kernelModule()).replay(input, alerts);
+  const expected = names.map(() => new Float64Array(table.rows).fill(NaN));
+  alerts.forEach((r, i) => names.forEach((_, j) => (expected[j][r] = values[i * m + j])));
   return tableToCsv(table, [
     { name: 'score', values: scores },
     { name: 'grade', values: grade },
     { name: 'threshold', values: threshold },
+    ...names.map((n, j) => ({ name: `expected_${n}`, values: expected[j] })),
     { name: 'imputed', values: Array.from(imputed, (v) => String(v === 1)) },
   ]);
 }
