@@ -98,14 +98,14 @@ describe('upload', () => {
     expect(download.suggestedFilename()).toBe('sensor-log-scores.csv');
     const rows = readCsv(readFileSync(await download.path(), 'utf8'));
     while (rows.length && rows[rows.length - 1].every((c) => c === '')) rows.pop();
-    expect(rows[0]).toEqual(['timestamp', 'temperature', PRESSURE, 'note', 'score', 'grade', 'threshold']);
+    expect(rows[0]).toEqual(['timestamp', 'temperature', PRESSURE, 'note', 'score', 'grade', 'threshold', `expected_${PRESSURE}`]);
     expect(rows.length).toBe(ROWS + 1);
     let alerts = 0;
     let peak = -1;
     let max = -Infinity;
     for (let i = 1; i <= ROWS; i++) {
       const row = rows[i];
-      expect(row.length).toBe(7);
+      expect(row.length).toBe(8);
       expect(row.slice(0, 4)).toEqual(log.cells[i]); // the original cells, unchanged
       const score = row[4];
       if (i - 1 < WARM_UP) {
@@ -120,6 +120,8 @@ describe('upload', () => {
         expect(grade).toBeLessThanOrEqual(1);
         if (grade > 0) alerts++;
         expect(Number(row[6])).toBeGreaterThan(0);
+        // an expected value exactly where an alert is raised
+        expect(row[7] === '', `row ${i - 1}: expected "${row[7]}" with grade ${grade}`).toBe(!(grade > 0));
         if (v > max) {
           max = v;
           peak = i - 1;
@@ -194,7 +196,9 @@ describe('files that cannot be used', () => {
       page.getByRole('button', { name: /Download/ }).click(),
     ]);
     expect(download.suggestedFilename()).toBe('sensor-log-scores.csv');
-    expect(readCsv(readFileSync(await download.path(), 'utf8'))[0]).toEqual(['timestamp', 'temperature', PRESSURE, 'note', 'score', 'grade', 'threshold']);
+    const header = readCsv(readFileSync(await download.path(), 'utf8'))[0];
+    expect(header.slice(0, 7)).toEqual(['timestamp', 'temperature', PRESSURE, 'note', 'score', 'grade', 'threshold']);
+    expect(header[7]).toMatch(/^expected_/);
 
     // the error can be dismissed, and the page still works: pick the other column and score it
     await page.getByRole('button', { name: 'Dismiss' }).click();

@@ -50,6 +50,12 @@ export interface ScoreChunk {
   rows: number;
 }
 
+/** What would have looked normal at an alerting row: one value per scored column. */
+export interface ExpectedValue {
+  row: number;
+  values: number[];
+}
+
 export interface ScoreSummary {
   rows: number;
   scored: number;
@@ -93,6 +99,9 @@ export function createForestApi(kernel: KernelSource, poolSettings: PoolSettings
   let scores: Float64Array | null = null;
   let grades: Float64Array | null = null;
   let thresholds: Float64Array | null = null;
+  /** What the last score() ran on, for expected values (computed on demand: expectedValues()). */
+  let lastRun: { columns: string[]; options: ForestOptions; rows: number } | null = null;
+  let expected: ExpectedValue[] | null = null;
   let run = 0; // generation: a newer score() or cancel() stops an older run between chunks
   let forest: RandomCutForest | null = null;
   let loads = 0; // generation of loadCsv: only the newest load may replace the table
@@ -154,6 +163,8 @@ export function createForestApi(kernel: KernelSource, poolSettings: PoolSettings
       table = parsed;
       tableName = name;
       scores = grades = thresholds = null;
+      lastRun = null;
+      expected = null;
       return view();
     },
 
@@ -209,6 +220,8 @@ export function createForestApi(kernel: KernelSource, poolSettings: PoolSettings
         scores = all;
         grades = allGrades;
         thresholds = allThresholds;
+        lastRun = null;
+        expected = null;
         const thresholder = thresholderFor(options, request.threshold);
         const chunkRows = Math.max(64, request.chunkRows ?? 4096);
         const rows = new Float64Array(chunkRows * m);
@@ -249,6 +262,7 @@ export function createForestApi(kernel: KernelSource, poolSettings: PoolSettings
         }
         let scored = 0;
         for (let i = 0; i < done; i++) if (!Number.isNaN(all[i])) scored++;
+        lastRun = { columns, options, rows: done };
         return {
           rows: done,
           scored,
@@ -279,15 +293,46 @@ export function createForestApi(kernel: KernelSource, poolSettings: PoolSettings
       run++;
     },
 
-    /** The loaded dataset as CSV: every original row and column, plus score, grade, threshold (empty where none). */
+    /**
+     * For each row of the last score() with grade > 0: the value of each scored column that the forest would
+     * have found normal there, given the row's other columns and the rows before it. A forest with the same
+     * options and seed replays the rows and imputes at those rows (src/forest/forest.ts replay): exact, and
+     * about a third of a scoring run's work, done once, when first asked. Empty before a score() finished.
+     */
+    async expectedValues(): Promise<ExpectedValue[]> {
+      if (!table || !lastRun || !grades) return [];
+      if (expected) return expected;
+      const { columns, options, rows } = lastRun;
+      const m = columns.length;
+      const source = columns.map((c) => table!.numeric.get(c)!);
+      const input = new Float64Array(rows * m);
+      for (let r = 0; r < rows; r++) for (let j = 0; j < m; j++) input[r * m + j] = source[j][r];
+      const alerts: number[] = [];
+      for (let r = 0; r < rows; r++) if (grades[r] > 0) alerts.push(r);
+      const values = (await RandomCutForest.create(options, kernel)).replay(input, alerts);
+      expected = alerts.map((row, i) => ({ row, values: Array.from(values.subarray(i * m, (i + 1) * m)) }));
+      return expected;
+    },
+
+    /**
+     * The loaded dataset as CSV: every original row and column, plus score, grade, threshold (empty where
+     * none) and expected_<column> for each scored column (filled where grade > 0).
+     */
     async exportCsv(): Promise<string> {
       if (!table) throw new Error('No dataset is loaded.');
       const none = () => new Float64Array(table!.rows).fill(NaN);
-      return tableToCsv(table, [
+      const extra = [
         { name: 'score', values: scores ?? none() },
         { name: 'grade', values: grades ?? none() },
         { name: 'threshold', values: thresholds ?? none() },
-      ]);
+      ];
+      if (lastRun) {
+        const columns = lastRun.columns;
+        const byColumn = columns.map(() => none());
+        for (const e of await api.expectedValues()) e.values.forEach((v, j) => (byColumn[j][e.row] = v));
+        columns.forEach((c, j) => extra.push({ name: `expected_${c}`, values: byColumn[j] }));
+      }
+      return tableToCsv(table, extra);
     },
 
     // --- a forest fed directly, for dashboards that stream their own rows ---
