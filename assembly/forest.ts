@@ -7,6 +7,7 @@ import { T, D, B, N, MAX_SAMPLE_SIZE, MAX_DIMENSIONS, plan, forestBytes, input, 
 import { attributeTree } from './attribution';
 import { codispTree } from './codisp';
 import { imputePoint } from './imputation';
+import { checkRestored } from './snapshot';
 import { seedTree, uniformOpen } from './random';
 import { clearPoints, storePoint, pointAddress } from './point-store';
 import { clearNodes, getLeafPoint } from './node-store';
@@ -80,6 +81,22 @@ export function reset(): void {
 
 /** Updates per block of the sampler's rejection bounds (sampler.ts); a power of two. */
 const BLOCK: i64 = 256;
+
+/**
+ * Ends restoring a snapshot (snapshot.ts): checks the regions the host wrote and rebuilds boxes and
+ * bounds; with `updates`, the saved update count, the forest then goes on exactly as the saved one would.
+ * Returns 0, or the failed check's number after emptying the forest. Called by the host once per restore.
+ */
+export function finishRestore(saved: f64): i32 {
+  const e = checkRestored(saved, timeDecay, <f64>BLOCK);
+  if (e != 0) {
+    reset();
+    return e;
+  }
+  updates = <i64>saved;
+  broken = 0;
+  return 0;
+}
 
 /**
  * Offers the stored point at `offset` (update number `sequence`) to tree `t`'s sampler, and updates the

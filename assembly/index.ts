@@ -8,6 +8,8 @@ export {
 export { pointsInUse, referenceCount } from './point-store';
 export { nodesInUse } from './node-store';
 export { sampleSizeOf } from './sampler';
+export { finishRestore } from './forest';
+export { REGIONS, regionAddress, regionBytes, prepareRestore } from './snapshot';
 import * as layout from './layout';
 
 /**

@@ -42,6 +42,7 @@
  * |             |           |            | number (from the batch's first) -- batch scratch, like input    |
  * | input       | f64       | B*D        | points handed in by the host, one batch                         |
  * | output      | f64       | B*(1+2D)   | per point: score (B f64), then attribution (high D, low D each) |
+ * | check       | u8, u16   | NI+NL, 2(NI+NL+2) | scratch of restoring a snapshot: visit flags, a stack        |
  * | pointValue  | f32       | C          | the point store's cells: a point is D cells from its offset     |
  * | storeMarks  | u32       | C/32       | scratch of compaction: a bit per cell covered by a held point   |
  * | storePrefix | u32       | C/32       | scratch of compaction: marked cells before each 32 cells        |
@@ -102,6 +103,8 @@ export let storeHeader: usize = 0;
 export let batchState: usize = 0;
 export let input: usize = 0;
 export let output: usize = 0;
+/** Scratch of restoring a snapshot (snapshot.ts): a flag byte per node and leaf, then a u16 stack. */
+export let check: usize = 0;
 export let forestStart: usize = 0;
 export let forestEnd: usize = 0;
 export let planEnd: usize = 0;
@@ -150,6 +153,7 @@ export function plan(trees: i32, sampleSize: i32, dimensions: i32, batch: i32, c
   batchState = take(<usize>B * 8);
   input = take(<usize>B * d * 8);
   output = take(<usize>B * (1 + 2 * d) * 8);
+  check = take((ni + nl) + (ni + nl + 2) * 4);
   if (!setPointStore(cells)) return 0;
   store<i32>(storeHeader, cells);
   return planEnd - forestStart;
@@ -167,7 +171,7 @@ export function pointStoreBytes(cells: i32): usize {
  * could not grow (nothing changed then).
  */
 export function setPointStore(cells: i32): bool {
-  const values = (output + <usize>B * (1 + 2 * <usize>D) * 8 + 63) & ~(<usize>63);
+  const values = (check + (<usize>(NI + NL)) + (<usize>(NI + NL + 2)) * 4 + 63) & ~(<usize>63);
   const words = <usize>((cells + 31) >> 5);
   const marks = values + (<usize>cells << 2);
   const prefix = marks + (words << 2);

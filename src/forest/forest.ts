@@ -36,6 +36,27 @@ export function planError(o: ForestOptions, dimensions: number, trees: number): 
   );
 }
 
+/** A snapshot whose contents are impossible for the forest it is restored into. */
+export class SnapshotStateError extends Error {
+  constructor(why: string) {
+    super(`The snapshot cannot be restored: ${why}.`);
+    this.name = 'SnapshotStateError';
+  }
+}
+
+/** What each of the kernel's restore checks means (assembly/snapshot.ts). */
+const RESTORE_CHECKS: Record<number, string> = {
+  1: 'a tree link points outside the tree', 2: 'a tree node is reached twice (a cycle or a shared node)',
+  3: 'a cut dimension is out of range', 4: 'a cut value is not finite', 5: 'a leaf in a tree has multiplicity 0',
+  6: "a leaf's point lies outside the point store", 7: 'the count of nodes in use is wrong',
+  8: 'the free node list is broken', 9: 'the free leaf list is broken', 10: "a node's mass is not the sum of its children's",
+  11: "a cut does not separate its children's boxes", 12: 'a reservoir holds more than sampleSize entries',
+  13: 'a reservoir entry names no leaf of its tree', 14: 'a reservoir weight is not finite',
+  15: 'a reservoir is not a max-heap', 16: "a leaf's multiplicity differs from the reservoir entries naming it",
+  17: "the point store's header is impossible", 18: 'a stored point value is not finite',
+  19: 'the update count is impossible',
+};
+
 export class RandomCutForest {
   readonly options: ForestOptions;
   /** Dimensions of a point given to the trees: shingleSize × inputDimensions. */
@@ -149,6 +170,51 @@ export class RandomCutForest {
       update(batch.count);
     }
     return expected;
+  }
+
+  /**
+   * The forest's whole state, for snapshots (src/forest/snapshot.ts): the row pipeline's numbers, the
+   * kernel's update count and point store header, and copies of the kernel's state regions.
+   */
+  saveState(): { pipeline: Float64Array; updates: number; regions: Uint8Array[] } {
+    const k = this.kernel;
+    const count = k.REGIONS.value as number;
+    const regions: Uint8Array[] = [];
+    for (let r = 0; r < count; r++) regions.push(new Uint8Array(k.memory.buffer, k.regionAddress(r), k.regionBytes(r)).slice());
+    return { pipeline: this.pipeline.saveState(), updates: k.updateCount(), regions };
+  }
+
+  /**
+   * Puts back a state saveState() gave, on a forest created with the same options. Throws a
+   * SnapshotStateError (and leaves the forest empty) when the state is impossible: the kernel checks every
+   * link, cut, mass, leaf and reservoir entry before it is used (assembly/snapshot.ts).
+   */
+  restoreState(state: { pipeline: Float64Array; updates: number; regions: Uint8Array[] }): void {
+    const k = this.kernel;
+    const count = k.REGIONS.value as number;
+    const fail = (why: string) => {
+      k.reset();
+      this.pipeline.reset();
+      throw new SnapshotStateError(why);
+    };
+    if (state.regions.length !== count) fail(`it has ${state.regions.length} kernel regions, not ${count}`);
+    const header = state.regions[8];
+    if (header.byteLength !== 16) fail('its point store header is not 16 bytes');
+    const view = new DataView(header.buffer, header.byteOffset, 16);
+    const capacity = view.getInt32(0, true);
+    const tail = view.getInt32(4, true);
+    if (!k.prepareRestore(capacity, tail)) fail(`its point store (${capacity} cells, ${tail} used) cannot be planned`);
+    for (let r = 0; r < count; r++) {
+      const bytes = k.regionBytes(r);
+      if (state.regions[r].byteLength !== bytes) fail(`kernel region ${r} has ${state.regions[r].byteLength} bytes where ${bytes} belong`);
+      new Uint8Array(k.memory.buffer, k.regionAddress(r), bytes).set(state.regions[r]);
+    }
+    if (!this.pipeline.restoreState(state.pipeline)) fail('its row pipeline state is impossible');
+    const check = k.finishRestore(state.updates);
+    if (check !== 0) {
+      this.pipeline.reset();
+      throw new SnapshotStateError(RESTORE_CHECKS[check] ?? `kernel check ${check} failed`);
+    }
   }
 
   /** Forgets everything learnt; the same seed gives the same scores again. */

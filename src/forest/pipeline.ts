@@ -249,6 +249,36 @@ export class RowPipeline {
     }
   }
 
+  /** The pipeline's state as numbers (for snapshots): counters, then the shingle and per-column arrays. */
+  saveState(): Float64Array {
+    const m = this.options.inputDimensions;
+    const out = new Float64Array(3 + this.dimensions + 4 * m);
+    out.set([this.rows, this.imputedRows, this.skippedRows]);
+    out.set(this.shingle, 3);
+    let at = 3 + this.dimensions;
+    for (const a of [this.lastValue, this.count, this.mean, this.m2]) {
+      out.set(a, at);
+      at += m;
+    }
+    return out;
+  }
+
+  /** Restores what saveState() gave; false (and nothing changed) when its length or counters are impossible. */
+  restoreState(state: Float64Array): boolean {
+    const m = this.options.inputDimensions;
+    if (state.length !== 3 + this.dimensions + 4 * m) return false;
+    const whole = (x: number) => Number.isInteger(x) && x >= 0 && x <= Number.MAX_SAFE_INTEGER;
+    if (!whole(state[0]) || !whole(state[1]) || !whole(state[2])) return false;
+    [this.rows, this.imputedRows, this.skippedRows] = [state[0], state[1], state[2]];
+    this.shingle.set(state.subarray(3, 3 + this.dimensions));
+    let at = 3 + this.dimensions;
+    for (const a of [this.lastValue, this.count, this.mean, this.m2]) {
+      a.set(state.subarray(at, at + m));
+      at += m;
+    }
+    return true;
+  }
+
   /** Forgets every row: back to the state of a new pipeline. */
   reset(): void {
     this.rows = 0;

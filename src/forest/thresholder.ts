@@ -139,6 +139,18 @@ export interface Graded {
   threshold: number;
 }
 
+/** What a snapshot keeps of a thresholder. */
+export interface ThresholderState {
+  count: number;
+  mean: number;
+  variance: number;
+  lastAlertRow: number | null;
+  lastAlertScore: number;
+  events: AnomalyEvent[];
+  /** Index in events of the open incident, or -1. */
+  current: number;
+}
+
 export class Thresholder {
   readonly options: ThresholdOptions;
   readonly events: AnomalyEvent[] = [];
@@ -287,6 +299,44 @@ export class Thresholder {
       threshold[i] = r.threshold;
     }
     return { grade, threshold };
+  }
+
+  /** The thresholder's state (for snapshots): plain data, JSON-safe (-Infinity written as null). */
+  saveState(): ThresholderState {
+    return {
+      count: this.count,
+      mean: this.mean,
+      variance: this.variance,
+      lastAlertRow: Number.isFinite(this.lastAlertRow) ? this.lastAlertRow : null,
+      lastAlertScore: this.lastAlertScore,
+      events: this.events.map((e) => ({ ...e })),
+      current: this.current ? this.events.indexOf(this.current) : -1,
+    };
+  }
+
+  /** Restores what saveState() gave. Throws a RangeError naming what is impossible in it. */
+  restoreState(s: ThresholderState): void {
+    const finite = (name: string, v: unknown) => {
+      if (typeof v !== 'number' || !Number.isFinite(v)) throw new RangeError(`thresholder ${name} must be a finite number; got ${String(v)}.`);
+      return v;
+    };
+    const count = finite('count', s.count);
+    const mean = finite('mean', s.mean);
+    const variance = finite('variance', s.variance);
+    const lastAlertScore = finite('lastAlertScore', s.lastAlertScore);
+    const lastAlertRow = s.lastAlertRow === null ? -Infinity : finite('lastAlertRow', s.lastAlertRow);
+    if (!Array.isArray(s.events)) throw new RangeError('thresholder events must be a list.');
+    const events = s.events.map((e) => ({
+      start: finite('event start', e?.start), end: finite('event end', e?.end), peak: finite('event peak', e?.peak),
+      score: finite('event score', e?.score), grade: finite('event grade', e?.grade), alerts: finite('event alerts', e?.alerts),
+    }));
+    if (!(Number.isInteger(s.current) && s.current >= -1 && s.current < events.length)) {
+      throw new RangeError(`thresholder current event must be -1 or an index of its events; got ${String(s.current)}.`);
+    }
+    Object.assign(this, { count, mean, variance, lastAlertRow, lastAlertScore });
+    this.events.length = 0;
+    this.events.push(...events);
+    this.current = s.current >= 0 ? this.events[s.current] : null;
   }
 
   /** Forgets the statistics and the events. */

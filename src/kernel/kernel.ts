@@ -24,6 +24,14 @@ export interface KernelExports {
   nodesInUse(tree: number): number;
   sampleSizeOf(tree: number): number;
   column(id: number): number;
+  /** Snapshots (assembly/snapshot.ts): REGIONS regions, each at regionAddress(k), regionBytes(k) long. */
+  REGIONS: WebAssembly.Global;
+  regionAddress(k: number): number;
+  regionBytes(k: number): number;
+  /** Sizes the point store for a restore; false when impossible. */
+  prepareRestore(capacity: number, tail: number): number;
+  /** Checks the written regions; 0, or the number of the failed check (the forest is then empty). */
+  finishRestore(updates: number): number;
 }
 
 /** Column ids of `column()` (assembly/index.ts; layout in assembly/layout.ts). */

@@ -1,0 +1,168 @@
+/**
+ * Snapshots: a forest (and its thresholder) to a compact, versioned binary and back. A restored forest goes
+ * on bit-identically: same scores, grades and random draws as the saved one would have produced.
+ *
+ * Format, version 1 (gzip-compressed as a whole; gzip's CRC-32 catches corruption):
+ *   8 bytes    "RCFSNAP\n"
+ *   u32 LE     format version (1)
+ *   u32 LE     length of the JSON header in bytes, then the header (UTF-8): { options (ForestOptions),
+ *              updates, pipeline (count of f64), regions (byte length of each kernel region),
+ *              thresholder: { options, state } or null }
+ *   f64 LE[]   the row pipeline's state (RowPipeline.saveState)
+ *   bytes      the kernel's state regions, in order (assembly/snapshot.ts)
+ * Versioning promise: a build reads every format version up to its own and refuses a newer one with an
+ * error that says so; the version changes whenever the meaning of any byte changes.
+ *
+ * Reading never trusts the bytes: sizes are checked against what the options imply, the options are
+ * validated as for a new forest, and the kernel checks every link, cut, mass and reservoir entry before
+ * anything runs (a bad snapshot is an error, never a corrupted kernel). Decompression stops at 1 GiB.
+ */
+import { RandomCutForest, SnapshotStateError } from './forest';
+import { Thresholder, type ThresholdOptions, type ThresholderState } from './thresholder';
+import { resolveOptions, OptionsError, type ForestOptions } from '../shared/options';
+
+export const SNAPSHOT_VERSION = 1;
+const MAGIC = 'RCFSNAP\n';
+const MAX_BYTES = 1 << 30;
+
+/** A snapshot that cannot be read: says what is wrong and what to do. */
+export class SnapshotError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'SnapshotError';
+  }
+}
+
+interface Header {
+  options: ForestOptions;
+  updates: number;
+  pipeline: number;
+  regions: number[];
+  thresholder: { options: ThresholdOptions; state: ThresholderState } | null;
+}
+
+async function through(bytes: Uint8Array, transform: CompressionStream | DecompressionStream, limit: number): Promise<Uint8Array> {
+  const stream = new Blob([bytes as BlobPart]).stream().pipeThrough(transform);
+  const reader = stream.getReader();
+  const parts: Uint8Array[] = [];
+  let total = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.byteLength;
+    if (total > limit) {
+      await reader.cancel();
+      throw new SnapshotError(`The snapshot unpacks to more than ${limit >> 20} MiB: it is not a snapshot of this program.`);
+    }
+    parts.push(value);
+  }
+  const out = new Uint8Array(total);
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.byteLength;
+  }
+  return out;
+}
+
+/** Saves a forest (and optionally its thresholder) as a snapshot. */
+export async function saveSnapshot(forest: RandomCutForest, thresholder?: Thresholder | null): Promise<Uint8Array> {
+  const state = forest.saveState();
+  const header: Header = {
+    options: forest.options,
+    updates: state.updates,
+    pipeline: state.pipeline.length,
+    regions: state.regions.map((r) => r.byteLength),
+    thresholder: thresholder ? { options: thresholder.options, state: thresholder.saveState() } : null,
+  };
+  const json = new TextEncoder().encode(JSON.stringify(header));
+  const size = 16 + json.byteLength + state.pipeline.byteLength + header.regions.reduce((a, b) => a + b, 0);
+  const raw = new Uint8Array(size);
+  const view = new DataView(raw.buffer);
+  raw.set(new TextEncoder().encode(MAGIC), 0);
+  view.setUint32(8, SNAPSHOT_VERSION, true);
+  view.setUint32(12, json.byteLength, true);
+  raw.set(json, 16);
+  let at = 16 + json.byteLength;
+  for (let i = 0; i < state.pipeline.length; i++, at += 8) view.setFloat64(at, state.pipeline[i], true);
+  for (const r of state.regions) {
+    raw.set(r, at);
+    at += r.byteLength;
+  }
+  return through(raw, new CompressionStream('gzip'), MAX_BYTES);
+}
+
+/** Reads a snapshot into a new forest (and thresholder, if one was saved). */
+export async function loadSnapshot(
+  bytes: Uint8Array, module: WebAssembly.Module,
+): Promise<{ forest: RandomCutForest; thresholder: Thresholder | null }> {
+  if (!(bytes.byteLength >= 18 && bytes[0] === 0x1f && bytes[1] === 0x8b)) {
+    throw new SnapshotError('This is not a snapshot file (it is not gzip-compressed): save one with this program first.');
+  }
+  let raw: Uint8Array;
+  try {
+    raw = await through(bytes, new DecompressionStream('gzip'), MAX_BYTES);
+  } catch (e) {
+    if (e instanceof SnapshotError) throw e;
+    throw new SnapshotError(`The snapshot is damaged (it does not unpack: ${(e as Error).message}); save it again.`);
+  }
+  const view = new DataView(raw.buffer, raw.byteOffset, raw.byteLength);
+  if (raw.byteLength < 16 || new TextDecoder().decode(raw.subarray(0, 8)) !== MAGIC) {
+    throw new SnapshotError('This is not a snapshot of this program (its first bytes are not "RCFSNAP").');
+  }
+  const version = view.getUint32(8, true);
+  if (version > SNAPSHOT_VERSION || version < 1) {
+    throw new SnapshotError(`The snapshot is format version ${version}; this build reads versions 1 to ${SNAPSHOT_VERSION}: use a newer build.`);
+  }
+  const jsonLength = view.getUint32(12, true);
+  if (16 + jsonLength > raw.byteLength) throw new SnapshotError('The snapshot is truncated (its header runs past its end).');
+  let header: Header;
+  try {
+    header = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(raw.subarray(16, 16 + jsonLength)));
+  } catch {
+    throw new SnapshotError('The snapshot is damaged (its header is not readable JSON).');
+  }
+  if (typeof header !== 'object' || header === null) throw new SnapshotError('The snapshot is damaged (its header is not an object).');
+  let options: ForestOptions;
+  try {
+    options = resolveOptions(header.options);
+  } catch (e) {
+    throw new SnapshotError(`The snapshot's options are impossible: ${(e as OptionsError).message}`);
+  }
+  const regions = header.regions;
+  if (!Array.isArray(regions) || !regions.every((n) => Number.isInteger(n) && n >= 0)) {
+    throw new SnapshotError('The snapshot is damaged (its list of kernel regions is not a list of sizes).');
+  }
+  if (!(Number.isInteger(header.pipeline) && header.pipeline >= 0 && header.pipeline < 1e6)) {
+    throw new SnapshotError('The snapshot is damaged (impossible row pipeline size).');
+  }
+  let at = 16 + jsonLength;
+  const end = at + header.pipeline * 8 + regions.reduce((a, b) => a + b, 0);
+  if (end !== raw.byteLength) {
+    throw new SnapshotError(`The snapshot is ${end > raw.byteLength ? 'truncated' : 'damaged (it has bytes past its end)'}: ${raw.byteLength} bytes where its header announces ${end}.`);
+  }
+  const pipeline = new Float64Array(header.pipeline);
+  for (let i = 0; i < pipeline.length; i++, at += 8) pipeline[i] = view.getFloat64(at, true);
+  const parts = regions.map((n) => {
+    const part = raw.subarray(at, at + n);
+    at += n;
+    return part;
+  });
+  const forest = RandomCutForest.fromModule(options, module);
+  try {
+    forest.restoreState({ pipeline, updates: header.updates, regions: parts });
+  } catch (e) {
+    if (e instanceof SnapshotStateError) throw new SnapshotError(e.message);
+    throw e;
+  }
+  let thresholder: Thresholder | null = null;
+  if (header.thresholder) {
+    try {
+      thresholder = new Thresholder({ ...header.thresholder.options, shingleSize: options.shingleSize });
+      thresholder.restoreState(header.thresholder.state);
+    } catch (e) {
+      throw new SnapshotError(`The snapshot's thresholder is impossible: ${(e as Error).message}`);
+    }
+  }
+  return { forest, thresholder };
+}
