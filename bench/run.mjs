@@ -8,7 +8,7 @@
 // point), score only (the second half, scored against the forest the first half built).
 // Bytes: the forest's own memory as the kernel reports it (configure; without the batch columns).
 import { readFileSync } from 'node:fs';
-import { RandomCutForest, parseCsvText } from '../dist/node/index.js';
+import { RandomCutForest, parseCsvText, saveSnapshot } from '../dist/node/index.js';
 
 const json = process.argv.includes('--json');
 const cpu = process.argv.includes('--cpu');
@@ -63,6 +63,7 @@ for (const c of cases) {
     name: c.name, mode: c.attribution ? 'score+attribution' : 'score-then-update', trees: c.trees, sampleSize: c.sampleSize,
     shingleSize: c.shingleSize, dimensions, workers: 1, points, pointsPerSecond: Math.round(points / (best / 1000)),
     bytes: forest.stats().memoryBytes,
+    snapshotBytes: (await saveSnapshot(forest)).byteLength,
   });
 }
 
@@ -109,10 +110,10 @@ for (const trees of [50, 100]) {
 
 if (json) console.log(JSON.stringify(results, null, 1));
 else {
-  console.log('case                  mode                   trees sample shingle dims workers  points  points/s  forest bytes');
+  console.log('case                  mode                   trees sample shingle dims workers  points  points/s  forest bytes  snapshot bytes');
   for (const r of results)
     console.log(
-      `${r.name.padEnd(21)} ${r.mode.padEnd(22)} ${String(r.trees).padStart(5)} ${String(r.sampleSize).padStart(6)} ${String(r.shingleSize).padStart(7)} ${String(r.dimensions).padStart(4)} ${String(r.workers).padStart(7)} ${String(r.points).padStart(7)} ${String(r.pointsPerSecond).padStart(9)} ${String(r.bytes).padStart(13)}`,
+      `${r.name.padEnd(21)} ${r.mode.padEnd(22)} ${String(r.trees).padStart(5)} ${String(r.sampleSize).padStart(6)} ${String(r.shingleSize).padStart(7)} ${String(r.dimensions).padStart(4)} ${String(r.workers).padStart(7)} ${String(r.points).padStart(7)} ${String(r.pointsPerSecond).padStart(9)} ${String(r.bytes).padStart(13)} ${String(r.snapshotBytes ?? '').padStart(15)}`,
     );
   console.log(`(best of 3 runs each; one thread; ${cpu ? 'CPU time' : 'wall clock'})`);
 }

@@ -5,7 +5,9 @@
 export { RandomCutForest, BATCH, MissingValueError, type ForestStats, type ProcessOutputs } from './forest/forest';
 export { ShardedForest, type ShardedForestHow } from './pool/sharded-forest';
 export { ShardPool, defaultPoolSize, webShard, MAX_DEFAULT_POOL, type ShardEndpoint, type SpawnShard } from './pool/pool';
-export { Thresholder, DEFAULT_THRESHOLD, type ThresholdOptions, type AnomalyEvent, type Graded } from './forest/thresholder';
+export { Detector, type DetectorOptions, type DetectorOutput } from './forest/detector';
+export { saveSnapshot, loadSnapshot, SnapshotError, SNAPSHOT_VERSION } from './forest/snapshot';
+export { Thresholder, thresholderFor, DEFAULT_THRESHOLD, type ThresholdOptions, type AnomalyEvent, type Graded } from './forest/thresholder';
 export { resolveOptions, OptionsError, LIMITS, type ForestOptions, type ForestOptionsInput } from './shared/options';
 export { compileKernel, instantiateKernel, type KernelSource } from './kernel/kernel';
 export { parseCsvText, parseCsvBlob, tableToCsv, CsvError, type Table, type ColumnInfo, type ParseOptions } from './ingest';
