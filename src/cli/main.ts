@@ -68,6 +68,9 @@ Scoring (score):
                        (default 3); the grade is 0 below the threshold and rises to 1 at 4 deviations above
   --attribution        add attribution_<column> per scored column: its share of the score (summed over
                        the rows of the shingle); the shares add up to the score
+  --save FILE          at the end, save the forest and its thresholder (a compact versioned snapshot)
+  --load FILE          start from a saved forest instead of a new one (its options come from the file);
+                       the scores go on exactly as if the two files had been one stream
   --no-expected        leave out expected_<column> (what the forest would have found normal, filled where
                        grade > 0); computing it takes a second forest one chunk behind (about a third more
                        time and twice the memory)
@@ -156,6 +159,8 @@ function parse(argv: string[]) {
       z: { type: 'string' },
       attribution: { type: 'boolean' },
       'no-expected': { type: 'boolean' },
+      save: { type: 'string' },
+      load: { type: 'string' },
       seed: { type: 'string' },
       workers: { type: 'string' },
       format: { type: 'string' },

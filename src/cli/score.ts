@@ -3,7 +3,9 @@
  * next is read, so memory is bounded by the chunk, the rows the layout is decided on and the forest.
  */
 import { thresholderFor, type Thresholder } from '../forest/thresholder';
+import { readFile, writeFile } from 'node:fs/promises';
 import { RandomCutForest, MissingValueError } from '../forest/forest';
+import { saveSnapshot, loadSnapshot, SnapshotError } from '../forest/snapshot';
 import { ShardedForest } from '../pool/sharded-forest';
 import {
   resolveOptions, MISSING_VALUES, SCORING_MODES, type ForestOptionsInput, type MissingValues, type ScoringMode,
@@ -118,6 +120,9 @@ function plural(n: number, one: string, many = one + 's'): string {
   return `${n} ${n === 1 ? one : many}`;
 }
 
+/** Forest options that --load takes from the snapshot instead. */
+const FOREST_FLAGS = ['trees', 'sample-size', 'shingle-size', 'time-decay', 'output-after', 'seed', 'mode', 'missing'] as const;
+
 /** Per-row results of one batch. */
 interface Outputs {
   scores: Float64Array;
@@ -155,6 +160,29 @@ export async function score(file: string, values: Values, ctx: Context): Promise
   const withExpected = !values['no-expected'];
   const z = zOption(values.z);
   const withAttribution = Boolean(values.attribution);
+  const saveTo = values.save;
+  const loadFrom = values.load;
+  if ((saveTo !== undefined || loadFrom !== undefined) && workers > 1) {
+    throw new UsageError('--save and --load work with one thread; leave out --workers.');
+  }
+  let snapshot: Uint8Array | null = null;
+  if (loadFrom !== undefined) {
+    const given = FOREST_FLAGS.filter((f) => values[f] !== undefined);
+    if (given.length) {
+      throw new UsageError(`--load takes the forest's options from the snapshot; leave out ${given.map((f) => `--${f}`).join(', ')}.`);
+    }
+    snapshot = await readFile(loadFrom).catch((e: NodeJS.ErrnoException) => {
+      throw new UsageError(e.code === 'ENOENT' ? `No such snapshot file: ${loadFrom}` : `Cannot read ${loadFrom}: ${e.message}`);
+    });
+  }
+  const restore = async (what: string) => {
+    try {
+      return await loadSnapshot(snapshot!, module);
+    } catch (e) {
+      if (e instanceof SnapshotError) throw new UsageError(`${loadFrom}: ${e.message}`);
+      throw new Error(`${what}: ${(e as Error).message}`);
+    }
+  };
   if (withAttribution && options.scoringMode === 'codisp') {
     throw new UsageError('--attribution explains the default score; it does not go with --mode codisp.');
   }
@@ -191,12 +219,25 @@ export async function score(file: string, values: Values, ctx: Context): Promise
       }
     }
     const forestOptions = { ...options, inputDimensions: m, normalize };
-    forest =
-      workers > 1 && resolveOptions(forestOptions).numberOfTrees > 1
-        ? await ShardedForest.create(forestOptions, module, { workers })
-        : RandomCutForest.fromModule(forestOptions, module);
-    thresholder = thresholderFor(forest.options, z === undefined ? {} : { z });
-    if (withExpected) follower = RandomCutForest.fromModule(forestOptions, module);
+    if (snapshot) {
+      const loaded = await restore('the snapshot');
+      if (loaded.forest.options.inputDimensions !== m) {
+        throw new UsageError(
+          `${loadFrom} holds a forest of ${loaded.forest.options.inputDimensions} input column(s); --column names ${m}: name as many columns, in the same order, as when it was saved.`,
+        );
+      }
+      forest = loaded.forest;
+      thresholder = loaded.thresholder ?? thresholderFor(forest.options, z === undefined ? {} : { z });
+      gradedRows = thresholder.rowsGraded; // the stream goes on: row numbers continue
+      if (withExpected) follower = (await restore('the snapshot')).forest;
+    } else {
+      forest =
+        workers > 1 && resolveOptions(forestOptions).numberOfTrees > 1
+          ? await ShardedForest.create(forestOptions, module, { workers })
+          : RandomCutForest.fromModule(forestOptions, module);
+      thresholder = thresholderFor(forest.options, z === undefined ? {} : { z });
+      if (withExpected) follower = RandomCutForest.fromModule(forestOptions, module);
+    }
     outNames = outputNames(l.header, [
       'score', 'grade', 'threshold', ...(withAttribution ? names.map((n) => `attribution_${n}`) : []),
       ...(withExpected ? names.map((n) => `expected_${n}`) : []), 'imputed',
@@ -351,6 +392,13 @@ export async function score(file: string, values: Values, ctx: Context): Promise
   }
   const summary = reader.summary();
   for (const w of summary.warnings) ctx.err(`rcf: ${name}: ${w}\n`);
+  if (saveTo !== undefined && forest) {
+    const bytes = await saveSnapshot(forest as RandomCutForest, thresholder);
+    await writeFile(saveTo, bytes).catch((e: Error) => {
+      throw new UsageError(`Cannot write the snapshot to ${saveTo}: ${e.message}`);
+    });
+    ctx.err(`rcf: saved the forest (${bytes.byteLength} bytes) to ${saveTo}; continue with --load ${saveTo}\n`);
+  }
   const seconds = (performance.now() - started) / 1000;
   const f = forest! as RandomCutForest | ShardedForest;
   const o = f.options;

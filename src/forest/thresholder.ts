@@ -149,6 +149,8 @@ export interface ThresholderState {
   events: AnomalyEvent[];
   /** Index in events of the open incident, or -1. */
   current: number;
+  /** Rows graded so far. */
+  rows: number;
 }
 
 export class Thresholder {
@@ -161,6 +163,7 @@ export class Thresholder {
   private current: AnomalyEvent | null = null;
   private lastAlertRow = -Infinity;
   private lastAlertScore = 0;
+  private graded = 0;
 
   constructor(options: Partial<ThresholdOptions> & { shingleSize: number }) {
     this.options = { ...DEFAULT_THRESHOLD, ...options };
@@ -202,6 +205,11 @@ export class Thresholder {
     return this.level(this.options.continueZ);
   }
 
+  /** Rows graded so far (the highest row given to grade(), plus one): where a stream that goes on starts. */
+  get rowsGraded(): number {
+    return this.graded;
+  }
+
   /** Is an incident open (an anomaly reported and not yet over)? */
   get inIncident(): boolean {
     return this.current !== null;
@@ -235,6 +243,7 @@ export class Thresholder {
    * row) is skipped: grade and threshold NaN, nothing learnt; so is -Infinity, which no score can be.
    */
   grade(row: number, score: number): Graded {
+    if (row >= this.graded) this.graded = row + 1;
     if (!(score > -Infinity)) return { grade: NaN, threshold: NaN };
     const o = this.options;
     const threshold = this.threshold;
@@ -311,6 +320,7 @@ export class Thresholder {
       lastAlertScore: this.lastAlertScore,
       events: this.events.map((e) => ({ ...e })),
       current: this.current ? this.events.indexOf(this.current) : -1,
+      rows: this.graded,
     };
   }
 
@@ -333,7 +343,8 @@ export class Thresholder {
     if (!(Number.isInteger(s.current) && s.current >= -1 && s.current < events.length)) {
       throw new RangeError(`thresholder current event must be -1 or an index of its events; got ${String(s.current)}.`);
     }
-    Object.assign(this, { count, mean, variance, lastAlertRow, lastAlertScore });
+    const graded = finite('rows', s.rows);
+    Object.assign(this, { count, mean, variance, lastAlertRow, lastAlertScore, graded });
     this.events.length = 0;
     this.events.push(...events);
     this.current = s.current >= 0 ? this.events[s.current] : null;
@@ -347,6 +358,7 @@ export class Thresholder {
     this.current = null;
     this.lastAlertRow = -Infinity;
     this.lastAlertScore = 0;
+    this.graded = 0;
     this.events.length = 0;
   }
 }

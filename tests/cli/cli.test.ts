@@ -93,6 +93,36 @@ describe('rcf score', () => {
     expect(r.stderr).toMatch(/scored 600 of 600 rows|scored 536 of 600 rows/);
   });
 
+  it('--save then --load: two files scored as one stream, bit for bit', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'rcf-snap-'));
+    try {
+      const lines = readText(sensor).trimEnd().split('\n');
+      const first = join(dir, 'first.csv');
+      const second = join(dir, 'second.csv');
+      const model = join(dir, 'model.rcf');
+      writeFileSync(first, lines.slice(0, 301).join('\n') + '\n');
+      writeFileSync(second, [lines[0], ...lines.slice(301)].join('\n') + '\n');
+      const whole = await run(['score', sensor, '--trees', '20', '--seed', '5']);
+      const a = await run(['score', first, '--trees', '20', '--seed', '5', '--save', model]);
+      expect(a.code).toBe(0);
+      expect(a.stderr).toMatch(/saved the forest \(\d+ bytes\) to .*model\.rcf/);
+      const b = await run(['score', second, '--load', model]);
+      expect(b.code).toBe(0);
+      const wholeRows = whole.stdout.trimEnd().split('\n');
+      expect(a.stdout.trimEnd().split('\n')).toEqual(wholeRows.slice(0, 301));
+      expect(b.stdout.trimEnd().split('\n').slice(1)).toEqual(wholeRows.slice(301));
+      // refused: forest options beside --load; a file that is not a snapshot; --workers
+      expect((await run(['score', second, '--load', model, '--trees', '9'])).stderr).toMatch(/--load takes the forest's options from the snapshot; leave out --trees/);
+      const bad = await run(['score', second, '--load', sensor]);
+      expect(bad.code).toBe(2);
+      expect(bad.stderr).toMatch(/This is not a snapshot file/);
+      expect((await run(['score', second, '--load', model, '--workers', '2'])).stderr).toMatch(/--save and --load work with one thread/);
+      expect((await run(['score', second, '--load', model, '--column', 'temperature,pressure'])).stderr).toMatch(/holds a forest of 1 input column/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('several columns: shingleSize 1 by default, no normalisation when the ranges are alike', async () => {
     const r = await run(['score', sensor, '--column', 'temperature,pressure', '--trees', '10']);
     expect(r.stderr).toMatch(/columns "temperature", "pressure" .*shingleSize 1, seed 42\)/);
