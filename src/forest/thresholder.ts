@@ -20,6 +20,9 @@
  * Escalation, so that a long incident cannot hide a second, stronger anomaly: at least `incidentGap` rows
  * after the incident's last alert, a score of at least `escalation` times that alert's score alerts again
  * (same event); that reference fades towards the threshold with a half-life of `escalationHalfLife` rows.
+ * Sooner, once the last alert's row has left the shingle, a score of twice that (2 x escalation x the
+ * reference) alerts again: a minor alert must not hide a far stronger anomaly a few rows later (measured on
+ * NAB realKnownCause, seeds 1-5: 17.8/19 windows, 111.8 outside, against 111.0 without it).
  * The event's start is the row of its first alert.
  *
  * Warm-up. No alert before row `alertAfter`: until the forest has seen sampleSize rows its trees hold fewer
@@ -262,8 +265,13 @@ export class Thresholder {
         grade = g;
         event = this.current = { start: row, end: row, peak: row, score, grade, alerts: 1 };
         this.events.push(event);
-      } else if (row - this.lastAlertRow >= gap && score >= o.escalation * this.reference(row, threshold)) {
-        grade = g; // a clearly stronger anomaly inside a long incident
+      } else if (
+        (row - this.lastAlertRow >= gap && score >= o.escalation * this.reference(row, threshold)) ||
+        (row - this.lastAlertRow >= o.shingleSize && score >= 2 * o.escalation * this.reference(row, threshold))
+      ) {
+        // a clearly stronger anomaly inside a long incident; a far stronger one as soon as the last alert's
+        // row has left the shingle
+        grade = g;
         event.alerts++;
         event.grade = Math.max(event.grade, g);
       }

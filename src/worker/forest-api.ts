@@ -36,6 +36,29 @@ export interface ScoreRequest {
    * forest.worker.ts). At most one per tree.
    */
   workers?: number;
+  /** Keep each row's attribution, for explain(). Scoring mode 'score' only. Default false. */
+  attribution?: boolean;
+}
+
+/** Why a row scored as it did (explain()). */
+export interface Explanation {
+  row: number;
+  score: number;
+  grade: number;
+  threshold: number;
+  /** The scored columns, and the shingle size: the attribution's dimensions are shingleSize × columns. */
+  columns: string[];
+  shingleSize: number;
+  /** Per column: its share of the score, summed over the shingle's rows (the shares add up to the score). */
+  byColumn: number[];
+  /** Per row of the shingle, oldest first (the last is the row itself): its share of the score. */
+  byOffset: number[];
+  /** Per column: the share from values above what the forest knows (high) and below it (low). */
+  high: number[];
+  low: number[];
+  /** The row's values, and (where grade > 0) the values that would have looked normal. */
+  actual: number[];
+  expected: number[] | null;
 }
 
 /** Scores for rows [start, start + scores.length); NaN where no score is reported (warming up). */
@@ -101,6 +124,7 @@ export function createForestApi(kernel: KernelSource, poolSettings: PoolSettings
   let thresholds: Float64Array | null = null;
   /** What the last score() ran on, for expected values (computed on demand: expectedValues()). */
   let lastRun: { columns: string[]; options: ForestOptions; rows: number } | null = null;
+  let attribution: Float64Array | null = null;
   let expected: ExpectedValue[] | null = null;
   let run = 0; // generation: a newer score() or cancel() stops an older run between chunks
   let forest: RandomCutForest | null = null;
@@ -162,7 +186,7 @@ export function createForestApi(kernel: KernelSource, poolSettings: PoolSettings
       run++;
       table = parsed;
       tableName = name;
-      scores = grades = thresholds = null;
+      scores = grades = thresholds = attribution = null;
       lastRun = null;
       expected = null;
       return view();
@@ -222,6 +246,11 @@ export function createForestApi(kernel: KernelSource, poolSettings: PoolSettings
         thresholds = allThresholds;
         lastRun = null;
         expected = null;
+        if (request.attribution && options.scoringMode !== 'score') {
+          throw new Error("attribution explains scoringMode 'score'; turn it off for codisp.");
+        }
+        const D = options.shingleSize * columns.length;
+        attribution = request.attribution ? new Float64Array(t.rows * 2 * D).fill(NaN) : null;
         const thresholder = thresholderFor(options, request.threshold);
         const chunkRows = Math.max(64, request.chunkRows ?? 4096);
         const rows = new Float64Array(chunkRows * m);
@@ -235,7 +264,10 @@ export function createForestApi(kernel: KernelSource, poolSettings: PoolSettings
           const n = Math.min(chunkRows, t.rows - done);
           for (let r = 0; r < n; r++) for (let j = 0; j < m; j++) rows[r * m + j] = source[j][done + r];
           const out = all.subarray(done, done + n);
-          await f.process(rows.subarray(0, n * m), out);
+          await f.process(
+            rows.subarray(0, n * m), out,
+            attribution ? { attribution: attribution.subarray(done * 2 * D, (done + n) * 2 * D) } : {},
+          );
           if (run !== me) {
             // stopped while the shards worked (a pool lets messages in meanwhile): this chunk is not
             // reported, so it is not kept either; no chunk goes out after a newer score() or cancel()
@@ -279,6 +311,48 @@ export function createForestApi(kernel: KernelSource, poolSettings: PoolSettings
         if (f instanceof ShardedForest) void f.dispose();
         if (use) release(use);
       }
+    },
+
+    /**
+     * Why row `row` of the last score() scored as it did: its attribution by column and by row of the
+     * shingle, high and low parts, and its expected values where it alerted. Needs score() with
+     * `attribution: true`; null for a row without a score.
+     */
+    async explain(row: number): Promise<Explanation | null> {
+      if (!table || !lastRun || !attribution || !scores || !grades || !thresholds) {
+        throw new Error('Score with attribution first: explain() reads what score() kept.');
+      }
+      if (!Number.isInteger(row) || row < 0 || row >= lastRun.rows || Number.isNaN(scores[row])) return null;
+      const { columns, options } = lastRun;
+      const m = columns.length;
+      const S = options.shingleSize;
+      const D = S * m;
+      const a = attribution.subarray(row * 2 * D, (row + 1) * 2 * D);
+      const high = new Array<number>(m).fill(0);
+      const low = new Array<number>(m).fill(0);
+      const byOffset = new Array<number>(S).fill(0);
+      for (let s = 0; s < S; s++) {
+        for (let j = 0; j < m; j++) {
+          high[j] += a[s * m + j];
+          low[j] += a[D + s * m + j];
+          byOffset[s] += a[s * m + j] + a[D + s * m + j];
+        }
+      }
+      const found = grades[row] > 0 ? (await api.expectedValues()).find((e) => e.row === row) : undefined;
+      return {
+        row,
+        score: scores[row],
+        grade: grades[row],
+        threshold: thresholds[row],
+        columns,
+        shingleSize: S,
+        byColumn: high.map((h, j) => h + low[j]),
+        byOffset,
+        high,
+        low,
+        actual: columns.map((c) => table!.numeric.get(c)![row]),
+        expected: found ? found.values : null,
+      };
     },
 
     /** Closes score()'s worker pool, if any (a page terminates the whole worker instead). */

@@ -75,3 +75,27 @@ describe('score() with workers', () => {
     await broken.dispose();
   });
 });
+
+describe('explain()', () => {
+  it('tells why a row scored: by column and by row of the shingle, adding up to the score; expected values at alerts', async () => {
+    await api.loadCsv(csv(2500), 'test.csv');
+    await expect(api.explain(1700)).rejects.toThrow(/Score with attribution first/);
+    for (const workers of [1, 2]) {
+      await api.score({ columns: ['a', 'b'], options: { numberOfTrees: 20, shingleSize: 3, normalize: true, seed: 2 }, attribution: true, workers });
+      const e = (await api.explain(1700))!;
+      expect(e.columns).toEqual(['a', 'b']);
+      expect(e.byOffset).toHaveLength(3);
+      const total = e.byColumn.reduce((x, y) => x + y, 0);
+      expect(Math.abs(total - e.score)).toBeLessThan(1e-9);
+      expect(Math.abs(e.byOffset.reduce((x, y) => x + y, 0) - e.score)).toBeLessThan(1e-9);
+      expect(e.byColumn[0]).toBeGreaterThan(3 * e.byColumn[1]); // the spike is in column a
+      expect(e.high[0]).toBeGreaterThan(e.low[0]); // too high
+      expect(e.byOffset[2]).toBe(Math.max(...e.byOffset)); // in the newest row
+      expect(e.grade).toBeGreaterThan(0);
+      expect(e.actual[0]).toBeGreaterThan(25);
+      expect(e.expected).not.toBeNull();
+      expect(Math.abs(e.expected![0])).toBeLessThan(2); // a sine of amplitude 1 would have been normal
+      expect(await api.explain(0)).toBeNull(); // warming up: no score
+    }
+  });
+});
