@@ -132,14 +132,19 @@ export class RandomCutForest {
    * each row listed in `at` (row indices into `rows`, increasing) updates the trees, asks them what each of
    * that row's input values would have been to look normal, given the row's other values and the rows
    * before it: the kernel's imputation of that coordinate of the newest row of the shingle (median over
-   * trees; assembly/imputation.ts), put back on the data's scale.
+   * trees; assembly/imputation.ts), put back on the data's scale. With `attribution` (at.length × 2 ×
+   * dimensions), also each such row's attribution, as process() would have given it.
    * Writes at.length × inputDimensions values to `expected` (NaN for a row without a point). A forest
    * that is one call behind another gives, this way, the expected values of the other's alerts exactly.
    */
-  replay(rows: Float64Array, at: ArrayLike<number>, expected = new Float64Array(at.length * this.options.inputDimensions)): Float64Array {
+  replay(
+    rows: Float64Array, at: ArrayLike<number>, expected = new Float64Array(at.length * this.options.inputDimensions),
+    attribution?: Float64Array,
+  ): Float64Array {
     const p = this.pipeline;
     p.rowCount(rows, {});
     expected.fill(NaN);
+    attribution?.fill(NaN);
     const k = this.kernel;
     const D = this.dimensions;
     const m = this.options.inputDimensions;
@@ -158,6 +163,14 @@ export class RandomCutForest {
         while (next < at.length && at[next] < row) next++; // a target row without a point: stays NaN
         if (next >= at.length || at[next] !== row) continue;
         update(i);
+        if (attribution && this.options.scoringMode === 'score') {
+          // the row's attribution as process() would give it (scored, not learnt: the update comes after)
+          new Float64Array(k.memory.buffer, k.column(Column.input), D).set(batch.points.subarray(i * D, (i + 1) * D));
+          k.process(1, SCORE | ATTRIBUTION);
+          const output = new Float64Array(k.memory.buffer, k.column(Column.output), BATCH * (1 + 2 * D));
+          const trees = this.options.numberOfTrees;
+          for (let q = 0; q < 2 * D; q++) attribution[next * 2 * D + q] = output[BATCH + q] / trees;
+        }
         // each input column of the newest row in turn, the rest of the point known
         for (let j = 0; j < m; j++) {
           new Float64Array(k.memory.buffer, k.column(Column.input), D).set(batch.points.subarray(i * D, (i + 1) * D));

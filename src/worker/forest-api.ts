@@ -315,19 +315,30 @@ export function createForestApi(kernel: KernelSource, poolSettings: PoolSettings
 
     /**
      * Why row `row` of the last score() scored as it did: its attribution by column and by row of the
-     * shingle, high and low parts, and its expected values where it alerted. Needs score() with
-     * `attribution: true`; null for a row without a score.
+     * shingle, high and low parts, and its expected values where it alerted. Kept from score() with
+     * `attribution: true`; otherwise computed now by replaying the rows before it (about a third of a
+     * scoring run's work). Null for a row without a score.
      */
     async explain(row: number): Promise<Explanation | null> {
-      if (!table || !lastRun || !attribution || !scores || !grades || !thresholds) {
-        throw new Error('Score with attribution first: explain() reads what score() kept.');
+      if (!table || !lastRun || !scores || !grades || !thresholds) {
+        throw new Error('Score the dataset first: explain() reads what score() found.');
       }
       if (!Number.isInteger(row) || row < 0 || row >= lastRun.rows || Number.isNaN(scores[row])) return null;
       const { columns, options } = lastRun;
+      if (options.scoringMode !== 'score') throw new Error("explain() explains scoringMode 'score'; codisp has no attribution.");
       const m = columns.length;
       const S = options.shingleSize;
       const D = S * m;
-      const a = attribution.subarray(row * 2 * D, (row + 1) * 2 * D);
+      let a: Float64Array;
+      if (attribution) a = attribution.subarray(row * 2 * D, (row + 1) * 2 * D);
+      else {
+        // not kept while scoring: replay the rows before it (update only) and attribute this one
+        const source = columns.map((c) => table!.numeric.get(c)!);
+        const input = new Float64Array((row + 1) * m);
+        for (let r = 0; r <= row; r++) for (let j = 0; j < m; j++) input[r * m + j] = source[j][r];
+        a = new Float64Array(2 * D);
+        (await RandomCutForest.create(options, kernel)).replay(input, [row], undefined, a);
+      }
       const high = new Array<number>(m).fill(0);
       const low = new Array<number>(m).fill(0);
       const byOffset = new Array<number>(S).fill(0);
