@@ -18,7 +18,7 @@ export interface ForestOptions {
   /**
    * Consecutive input rows concatenated into one point. Default 1, by measurement (rcf-spec section 10 asks
    * to choose it so): on NAB realKnownCause, detection with the default thresholder finds 17.8 of 19 windows
-   * with 111 alerts outside at shingle 1 against 15.8 and 73 at 8 (scripts/detection.mjs, seeds 1-5), and
+   * with 117.6 alerts outside at shingle 1 against 15.8 and 74 at 8 (scripts/detection.mjs, seeds 1-5), and
    * Amazon's own NAB score is 53.4 at shingle 1 against 29.4 at 8. Shingle 8 (OpenSearch's default) sees
    * shape anomalies in periodic series that shingle 1 cannot: choose it for those.
    */

@@ -13,6 +13,7 @@
  */
 import { ForestClient, type DatasetView, type ScoreChunk, type ScoreSummary } from '../client/forest-client';
 import type { ForestOptions } from '../shared/options';
+import type { Explanation } from '../worker/forest-api';
 import type { AnomalyEvent } from '../forest/thresholder';
 import { xAxisFor, xOf, type XAxis } from './charts/x-axis';
 import { baseName, formatCount, formatDuration } from './format';
@@ -97,6 +98,10 @@ export class Playground {
   status = $state('Starting…');
   error = $state('');
   summary = $state.raw<ScoreSummary | null>(null);
+  /** The row whose explanation is open (null: the panel is closed), what explain() found, and any error. */
+  explainRow = $state<number | null>(null);
+  explanation = $state.raw<Explanation | null>(null);
+  explainError = $state('');
 
   readonly warmUp = $derived(this.options ? warmUpRows(this.options) : 0);
   readonly busy = $derived(this.phase === 'loading' || this.phase === 'scoring');
@@ -134,6 +139,8 @@ export class Playground {
   /** A range to show once the next dataset is loaded (from a link). */
   private pendingView: Range | null = null;
   private pendingColumn: string | null = null;
+  /** Counts explain() calls: an answer to an older one is ignored. */
+  private explainSeq = 0;
 
   private get forest(): ForestClient {
     this.client ??= new ForestClient();
@@ -267,6 +274,7 @@ export class Playground {
       return;
     }
     this.stopRun();
+    this.closeExplanation();
     const controller = new AbortController();
     this.controller = controller;
     const me = ++this.run;
@@ -385,6 +393,43 @@ export class Playground {
   private stopRun(): void {
     this.controller?.abort();
     this.controller = null;
+  }
+
+  // ---- explanations ----
+
+  /**
+   * Opens the explanation of row `row` (why it scored as it did): asks the worker, which replays the rows
+   * before it when the run did not keep attribution. Only after a finished run.
+   */
+  async explain(row: number): Promise<void> {
+    const me = ++this.explainSeq;
+    this.explainRow = row;
+    this.explanation = null;
+    this.explainError = '';
+    if (this.phase !== 'done' && this.phase !== 'stopped') {
+      this.explainError = 'Explanations are ready when the scoring run has finished.';
+      return;
+    }
+    if (!(Number.isFinite(this.scores[row]))) {
+      this.explainError = 'This row has no score (the forest was still warming up), so there is nothing to explain.';
+      return;
+    }
+    try {
+      const found = await this.forest.api.explain(row);
+      if (me !== this.explainSeq) return;
+      if (!found) this.explainError = 'This row has no score, so there is nothing to explain.';
+      else this.explanation = found;
+    } catch (e) {
+      if (me !== this.explainSeq) return;
+      this.explainError = `Could not explain this row: ${messageOf(e)}`;
+    }
+  }
+
+  closeExplanation(): void {
+    this.explainSeq++;
+    this.explainRow = null;
+    this.explanation = null;
+    this.explainError = '';
   }
 
   // ---- the x range shown ----

@@ -150,17 +150,17 @@ describe('incidents', () => {
     expect(off.alerts).toEqual([600, 1000]);
   });
 
-  it('within incidentGap rows of the last alert, only a far stronger anomaly (2 x escalation) alerts again, and not while the last alert is in the shingle', () => {
+  it('within incidentGap rows of the last alert, only a far stronger anomaly (2 x the last alert) alerts again, and not while the last alert is in the shingle', () => {
     const scores = baseline(3000, 9);
     scores[600] = 1.5;
-    scores[610] = 5; // 10 rows later, >= 2 x 1.5 x 1.5 = 4.5: a far stronger anomaly, same event
+    scores[610] = 5; // 10 rows later, >= 2 x 1.5 = 3: a far stronger anomaly, same event
     const far = run(scores, { shingleSize: 1 });
     expect(far.alerts).toEqual([600, 610]);
     expect(far.events).toHaveLength(1);
     // with a 16-row shingle the first alert's row is still in the shingle: the same anomaly, no new alert
     expect(run(scores, { shingleSize: 16 }).alerts).toEqual([600]);
-    // merely stronger (below 4.5): no
-    scores[610] = 4;
+    // merely stronger (below 3): no
+    scores[610] = 2.8;
     expect(run(scores, { shingleSize: 1 }).alerts).toEqual([600]);
   });
 });
