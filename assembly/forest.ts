@@ -54,6 +54,10 @@ export function configure(
   // point store cells: those the sampled points are expected to cover when shingled, with room to spare
   const expected = expectedCells(trees, sampleSize, dimensions, decay);
   const cells = <i32>Math.min(1.25 * expected + <f64>(4 * dimensions), 268435456.0);
+  // refuse what 32-bit memory cannot hold (before any address is computed in 32 bits)
+  const t = <f64>trees, n = <f64>sampleSize, d = <f64>dimensions;
+  const estimate = t * n * (8.0 * d + 40.0) + <f64>batch * (24.0 * d + 24.0) + <f64>cells * 4.25 + 16.0 * n + 1048576.0;
+  if (estimate > 4026531840.0) return 0; // 3.75 GiB
   if (plan(trees, sampleSize, dimensions, batch, (cells + 3) & ~3) == 0) return 0;
   const bytes = forestBytes();
   fillTables();

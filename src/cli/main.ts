@@ -90,13 +90,18 @@ Output of score: every original row and column, plus
   score        the anomaly score (empty for the first rows, while the forest warms up: until
                max(outputAfter, shingleSize - 1) rows were seen). Below about 1 is normal; clear outliers
                score 2 and more
-  grade        0 to 1: above 0 where an alert is raised (one alert per incident, not one per row)
-  threshold    the alert threshold the score was compared with (it adapts to the score stream)
+  grade        0 to 1: above 0 where an alert is raised. One alert per incident: the rows after an alert
+               that still score above the threshold get 0 (the same anomaly, still in view), unless one
+               scores twice as high; no alert in the first sampleSize rows (the sample is still filling)
+  threshold    the alert threshold the score was compared with (it adapts to the score stream); a score
+               above it alerts when no incident is open
   attribution_<column>  with --attribution
   expected_<column>     where grade > 0: the value of that column the forest would have found normal, given
                         the row's other columns and the rows before it (median over the trees)
-  imputed      true where the row's values were filled in (--missing carry or zero) Warnings about the file go to stderr after the output (or as they are found,
-while streaming). Ctrl-C stops at once: the rows scored so far are written, exit code 130.
+  imputed      true where the row's values were filled in (--missing carry or zero)
+
+Warnings about the file go to stderr after the output (or as they are found, while streaming). Ctrl-C
+stops at once: the rows scored so far are written, exit code 130.
 
 Exit codes: 0 done, 1 unexpected failure, 2 bad options or input (one line on stderr saying what, where
 and what to do), 130 interrupted.
@@ -197,9 +202,12 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
   let values: Values;
   let positionals: string[];
   try {
-    ({ values, positionals } = parse(argv));
+    ({ values, positionals } = parse(withNegativeValues(argv)));
   } catch (e) {
-    io.stderr(`rcf: ${(e as Error).message} (rcf --help lists the options)\n`);
+    const err = e as Error & { code?: string };
+    const unknown = err.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' ? /Unknown option '([^']+)'/.exec(err.message) : null;
+    const message = unknown ? `Unknown option '${unknown[1]}'.` : oneLine(err.message);
+    io.stderr(`rcf: ${message} (rcf --help lists the options)\n`);
     return 2;
   }
   if (values.help || positionals.length === 0) {
@@ -280,7 +288,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
       io.stderr(`rcf: ${file ? `${file}: ` : ''}${oneLine(e.message)}\n`);
       return 2;
     }
-    if (e instanceof UsageError || e instanceof OptionsError || e instanceof MissingValueError) {
+    if (e instanceof UsageError || e instanceof OptionsError || e instanceof MissingValueError || e instanceof RangeError) {
       io.stderr(`rcf: ${oneLine((e as Error).message)}\n`);
       return 2;
     }
@@ -291,6 +299,23 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     else process.off('SIGINT', onSigint);
     pipeWaiters.delete(onBroken);
   }
+}
+
+/**
+ * `--trees -5` would read as two options: join a value that looks like a negative number to its option
+ * (`--trees=-5`), so the option's own check can say what is wrong with it.
+ */
+function withNegativeValues(argv: string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    const next = argv[i + 1];
+    if (/^--[a-z-]+$/.test(a) && next !== undefined && /^-(\d|\.\d)/.test(next)) {
+      out.push(`${a}=${next}`);
+      i++;
+    } else out.push(a);
+  }
+  return out;
 }
 
 function oneLine(s: string): string {

@@ -409,7 +409,17 @@ export async function score(file: string, values: Values, ctx: Context): Promise
   }
   const events = thresholder ? (thresholder as Thresholder).events.length : 0;
   notes.push(plural(events, 'anomaly event'));
+  if (stats.clampedRows) {
+    notes.push(`${plural(stats.clampedRows, 'row')} had values beyond ±3.4e38 (the kernel's f32 range), scored as ±3.4e38`);
+  }
   if (stats.skippedRows) notes.push(`${plural(stats.skippedRows, 'row was', 'rows were')} left out for missing values`);
+  if (scored === 0 && summary.rows > 0) {
+    const warm = Math.max(o.outputAfter, o.shingleSize - 1);
+    ctx.err(
+      `rcf: note: the forest was still warming up: it reports scores from row ${warm + 1} on ` +
+        `(max(outputAfter ${o.outputAfter}, shingleSize - 1)), and the file has ${summary.rows} rows; lower --output-after to score earlier rows.\n`,
+    );
+  }
   ctx.err(
     `rcf: scored ${scored} of ${summary.rows} rows of ${names.length === 1 ? 'column' : 'columns'} ${names.map((n) => `"${n}"`).join(', ')} in ${seconds.toFixed(2)} s ` +
       `(${Math.round(summary.rows / Math.max(seconds, 1e-9))} rows/s; numberOfTrees ${o.numberOfTrees}, ` +

@@ -8,7 +8,7 @@
  * is in Node, in a worker, or on a page. The same forest with its trees sharded over workers, async and
  * with bit-identical scores: src/pool/sharded-forest.ts.
  */
-import type { ForestOptions, ForestOptionsInput } from '../shared/options';
+import { OptionsError, type ForestOptions, type ForestOptionsInput } from '../shared/options';
 import {
   instantiateKernel, instantiateKernelSync, compileKernel, Column, SCORE, UPDATE, ATTRIBUTION,
   type KernelExports, type KernelSource,
@@ -29,14 +29,16 @@ export function kernelArguments(
   return [trees, o.sampleSize, dimensions, Number(seed >> 32n), Number(seed & 0xffffffffn), o.timeDecay, firstTree, BATCH];
 }
 
-/** The error when the kernel refuses a configuration (configure() returned 0). */
+/** The error when the kernel refuses a configuration (configure() returned 0): an options error, said plainly. */
 export function planError(o: ForestOptions, dimensions: number, trees: number): Error {
-  return new Error(
-    `Could not plan memory for ${trees} trees × sampleSize ${o.sampleSize} × ${dimensions} dimensions; try fewer trees or a smaller sample.`,
+  const bytes = trees * o.sampleSize * (8 * dimensions + 40);
+  return new OptionsError(
+    `${trees} trees × sampleSize ${o.sampleSize} × ${dimensions} dimensions (shingleSize × columns) need about ` +
+      `${(bytes / 2 ** 30).toFixed(1)} GiB, more than the kernel's memory can hold (WebAssembly: 4 GiB at most); ` +
+      'use fewer trees, a smaller sample or a shorter shingle.',
   );
 }
 
-/** A snapshot whose contents are impossible for the forest it is restored into. */
 export class SnapshotStateError extends Error {
   constructor(why: string) {
     super(`The snapshot cannot be restored: ${why}.`);
@@ -244,6 +246,7 @@ export class RandomCutForest {
       memoryBytes: this.plannedBytes,
       imputedRows: this.pipeline.imputedRows,
       skippedRows: this.pipeline.skippedRows,
+      clampedRows: this.pipeline.clampedRows,
     };
   }
 }

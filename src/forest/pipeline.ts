@@ -22,6 +22,7 @@ export interface ForestStats {
   memoryBytes: number;
   imputedRows: number;
   skippedRows: number;
+  clampedRows: number;
 }
 
 /** Optional per-row outputs of `process`. */
@@ -91,6 +92,8 @@ export class RowPipeline {
   private readonly batchScales: Float64Array;
   imputedRows = 0;
   skippedRows = 0;
+  /** Rows with a finite value beyond ±3.4e38 (f32's range), kept as ±3.4e38. */
+  clampedRows = 0;
 
   constructor(input: ForestOptionsInput) {
     this.options = resolveOptions(input);
@@ -167,7 +170,7 @@ export class RowPipeline {
       let filled = 0;
       for (let j = 0; j < m; j++) {
         const v = rows[r * m + j];
-        if (Number.isFinite(v) && Math.abs(v) <= F32_MAX) continue;
+        if (Number.isFinite(v)) continue; // (beyond f32's range it is clamped below)
         if (missingValues === 'error') {
           if (batch > 0) yield take();
           throw new MissingValueError(r, j, v);
@@ -181,6 +184,7 @@ export class RowPipeline {
         filled = 1;
       }
       if (filled) this.imputedRows++;
+      let clamped = false;
       if (imputed) imputed[r] = filled;
       // slide the shingle by one row: oldest first
       if (S > 1) shingle.copyWithin(0, m);
@@ -188,7 +192,13 @@ export class RowPipeline {
         let v = rows[r * m + j];
         // the divisor comes from the rows before this one, so an outlier does not rescale itself
         const sd = normalize && n[j] > 1 ? Math.sqrt(m2[j] / (n[j] - 1)) : 0;
-        if (Number.isFinite(v) && Math.abs(v) <= F32_MAX) {
+        if (Number.isFinite(v) && Math.abs(v) > F32_MAX) {
+          // the kernel stores f32: a finite value beyond its range is kept as the largest f32 of its sign,
+          // still an extreme value, rather than lost
+          v = v > 0 ? F32_MAX : -F32_MAX;
+          clamped = true;
+        }
+        if (Number.isFinite(v)) {
           // Welford's running statistics (of values as read)
           const c = ++n[j];
           const d = v - mean[j];
@@ -205,6 +215,7 @@ export class RowPipeline {
         }
         shingle[D - m + j] = v;
       }
+      if (clamped) this.clampedRows++;
       const t = this.rows++;
       if (t < S - 1) {
         noScore(r, filled);
@@ -284,6 +295,7 @@ export class RowPipeline {
     this.rows = 0;
     this.imputedRows = 0;
     this.skippedRows = 0;
+    this.clampedRows = 0;
     this.shingle.fill(0);
     this.lastValue.fill(NaN);
     this.count.fill(0);

@@ -383,5 +383,11 @@ export function thresholderFor(
 ): Thresholder {
   const scale: Partial<ThresholdOptions> =
     forest.scoringMode === 'codisp' ? { floor: 0, initialThreshold: Number.MAX_VALUE } : {};
-  return new Thresholder({ shingleSize: forest.shingleSize, alertAfter: forest.sampleSize, ...scale, ...overrides });
+  // a z below the default continuation level brings that level down with it (it stays 2/3 of z at most)
+  const z = overrides.z;
+  const continueZ = overrides.continueZ ?? (z !== undefined && z < DEFAULT_THRESHOLD.continueZ ? (2 / 3) * z : undefined);
+  return new Thresholder({
+    shingleSize: forest.shingleSize, alertAfter: forest.sampleSize, ...scale, ...overrides,
+    ...(continueZ === undefined ? {} : { continueZ }),
+  });
 }

@@ -158,6 +158,7 @@ export class ShardedForest {
       memoryBytes: this.plannedBytes,
       imputedRows: this.pipeline.imputedRows,
       skippedRows: this.pipeline.skippedRows,
+      clampedRows: this.pipeline.clampedRows,
     };
   }
 

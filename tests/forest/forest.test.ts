@@ -100,7 +100,6 @@ describe('RandomCutForest (the orchestrator)', () => {
       const v = noisySine(1200);
       v[300] = NaN;
       v[301] = Infinity;
-      v[700] = -1e300; // beyond f32
       return v;
     };
     const finiteScores = (s: Float64Array, from: number) => Array.from(s.subarray(from)).every((x) => Number.isFinite(x));
@@ -110,19 +109,18 @@ describe('RandomCutForest (the orchestrator)', () => {
       const forest = RandomCutForest.fromModule({ seed: 1 }, module);
       const s = forest.process(withHoles(), undefined, { imputed });
       expect(finiteScores(s, 64)).toBe(true);
-      expect([imputed[299], imputed[300], imputed[301], imputed[700]]).toEqual([0, 1, 1, 1]);
-      expect(forest.imputed).toBe(3);
+      expect([imputed[299], imputed[300], imputed[301]]).toEqual([0, 1, 1]);
+      expect(forest.imputed).toBe(2);
       // identical to feeding the carried values explicitly
       const explicit = withHoles();
       explicit[300] = explicit[299];
       explicit[301] = explicit[299];
-      explicit[700] = explicit[699];
       expect(Array.from(RandomCutForest.fromModule({ seed: 1 }, module).process(explicit))).toEqual(Array.from(s));
     });
 
     it('zero fills with 0', () => {
       const explicit = withHoles();
-      explicit[300] = explicit[301] = explicit[700] = 0;
+      explicit[300] = explicit[301] = 0;
       const a = RandomCutForest.fromModule({ missingValues: 'zero', seed: 1 }, module).process(withHoles());
       expect(Array.from(a)).toEqual(Array.from(RandomCutForest.fromModule({ seed: 1 }, module).process(explicit)));
     });
@@ -131,9 +129,9 @@ describe('RandomCutForest (the orchestrator)', () => {
       const imputed = new Uint8Array(1200);
       const forest = RandomCutForest.fromModule({ missingValues: 'skip', seed: 1 }, module);
       const s = forest.process(withHoles(), undefined, { imputed });
-      expect([s[300], s[301], s[700]].every(Number.isNaN)).toBe(true);
-      expect([imputed[300], imputed[301], imputed[700]]).toEqual([2, 2, 2]);
-      expect(forest.rowsSeen).toBe(1197);
+      expect([s[300], s[301]].every(Number.isNaN)).toBe(true);
+      expect([imputed[300], imputed[301]]).toEqual([2, 2]);
+      expect(forest.rowsSeen).toBe(1198);
       expect(Number.isFinite(s[1199])).toBe(true);
     });
 
@@ -149,6 +147,19 @@ describe('RandomCutForest (the orchestrator)', () => {
         expect((e as MissingValueError).row).toBe(0);
         expect((e as Error).message).toMatch(/Row 1 has a missing or non-finite value \(NaN\) in input column 1/);
       }
+    });
+
+    it('a finite value beyond f32 (1e300) is kept as the largest f32, an extreme value, and counted', () => {
+      const v = noisySine(1200);
+      v[700] = -1e300;
+      const forest = RandomCutForest.fromModule({ seed: 1 }, module);
+      const s = forest.process(v);
+      expect(forest.stats().clampedRows).toBe(1);
+      expect(s[700]).toBe(Math.max(...Array.from(s).filter(Number.isFinite)));
+      const same = noisySine(1200);
+      same[700] = -3.4028234663852886e38;
+      expect(Array.from(RandomCutForest.fromModule({ seed: 1 }, module).process(same))).toEqual(Array.from(s));
+      for (let i = 701; i < 1200; i++) expect(Number.isFinite(s[i])).toBe(true);
     });
 
     it('carry with nothing to carry yet skips the row', () => {
