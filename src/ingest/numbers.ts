@@ -133,13 +133,26 @@ const MISSING_MARKERS = new Set([
   '.',
   '#n/a',
   '#na',
+  // not finite: no usable value either (the forest never sees one; the policy for missing values applies)
+  'inf',
+  '+inf',
+  '-inf',
+  'infinity',
+  '+infinity',
+  '-infinity',
+  '#div/0!',
+  '#num!',
+  '#value!',
 ]);
 
-/** Empty cells and the usual "no value" markers (NA, N/A, NaN, null, None, -, ?, #N/A…), any case. */
+/**
+ * Empty cells and the usual "no value" markers (NA, N/A, NaN, null, None, -, ?, #N/A…), and non-finite
+ * numbers (Infinity, -inf, #DIV/0!), any case.
+ */
 export function isMissingMarker(s: string): boolean {
   if (s.length === 0) return true;
   const t = s.length > 12 ? s.trim() : s;
-  if (t.length > 7) return false;
+  if (t.length > 9) return false;
   return MISSING_MARKERS.has(t.trim().toLowerCase());
 }
 
