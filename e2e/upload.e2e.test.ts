@@ -98,14 +98,15 @@ describe('upload', () => {
     expect(download.suggestedFilename()).toBe('sensor-log-scores.csv');
     const rows = readCsv(readFileSync(await download.path(), 'utf8'));
     while (rows.length && rows[rows.length - 1].every((c) => c === '')) rows.pop();
-    expect(rows[0]).toEqual(['timestamp', 'temperature', PRESSURE, 'note', 'score', 'grade', 'threshold', `expected_${PRESSURE}`]);
+    expect(rows[0]).toEqual(['timestamp', 'temperature', PRESSURE, 'note', 'score', 'grade', 'threshold', `expected_${PRESSURE}`, 'imputed']);
     expect(rows.length).toBe(ROWS + 1);
     let alerts = 0;
     let peak = -1;
     let max = -Infinity;
     for (let i = 1; i <= ROWS; i++) {
       const row = rows[i];
-      expect(row.length).toBe(8);
+      expect(row.length).toBe(9);
+      expect(row[8]).toMatch(/^(true|false)$/);
       expect(row.slice(0, 4)).toEqual(log.cells[i]); // the original cells, unchanged
       const score = row[4];
       if (i - 1 < WARM_UP) {

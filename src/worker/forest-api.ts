@@ -125,6 +125,7 @@ export function createForestApi(kernel: KernelSource, poolSettings: PoolSettings
   /** What the last score() ran on, for expected values (computed on demand: expectedValues()). */
   let lastRun: { columns: string[]; options: ForestOptions; rows: number } | null = null;
   let attribution: Float64Array | null = null;
+  let imputed: Uint8Array | null = null;
   let expected: ExpectedValue[] | null = null;
   let run = 0; // generation: a newer score() or cancel() stops an older run between chunks
   let forest: RandomCutForest | null = null;
@@ -186,7 +187,7 @@ export function createForestApi(kernel: KernelSource, poolSettings: PoolSettings
       run++;
       table = parsed;
       tableName = name;
-      scores = grades = thresholds = attribution = null;
+      scores = grades = thresholds = attribution = imputed = null;
       lastRun = null;
       expected = null;
       return view();
@@ -251,6 +252,7 @@ export function createForestApi(kernel: KernelSource, poolSettings: PoolSettings
         }
         const D = options.shingleSize * columns.length;
         attribution = request.attribution ? new Float64Array(t.rows * 2 * D).fill(NaN) : null;
+        imputed = new Uint8Array(t.rows);
         const thresholder = thresholderFor(options, request.threshold);
         const chunkRows = Math.max(64, request.chunkRows ?? 4096);
         const rows = new Float64Array(chunkRows * m);
@@ -264,10 +266,10 @@ export function createForestApi(kernel: KernelSource, poolSettings: PoolSettings
           const n = Math.min(chunkRows, t.rows - done);
           for (let r = 0; r < n; r++) for (let j = 0; j < m; j++) rows[r * m + j] = source[j][done + r];
           const out = all.subarray(done, done + n);
-          await f.process(
-            rows.subarray(0, n * m), out,
-            attribution ? { attribution: attribution.subarray(done * 2 * D, (done + n) * 2 * D) } : {},
-          );
+          await f.process(rows.subarray(0, n * m), out, {
+            imputed: imputed.subarray(done, done + n),
+            ...(attribution ? { attribution: attribution.subarray(done * 2 * D, (done + n) * 2 * D) } : {}),
+          });
           if (run !== me) {
             // stopped while the shards worked (a pool lets messages in meanwhile): this chunk is not
             // reported, so it is not kept either; no chunk goes out after a newer score() or cancel()
@@ -417,7 +419,10 @@ export function createForestApi(kernel: KernelSource, poolSettings: PoolSettings
         for (const e of await api.expectedValues()) e.values.forEach((v, j) => (byColumn[j][e.row] = v));
         columns.forEach((c, j) => extra.push({ name: `expected_${c}`, values: byColumn[j] }));
       }
-      return tableToCsv(table, extra);
+      const flags = imputed;
+      const columnsOut: { name: string; values: ArrayLike<number> | ArrayLike<string> }[] = extra;
+      if (flags) columnsOut.push({ name: 'imputed', values: Array.from(flags, (v) => String(v === 1)) });
+      return tableToCsv(table, columnsOut);
     },
 
     // --- a forest fed directly, for dashboards that stream their own rows ---
