@@ -6,7 +6,9 @@
 import { RandomCutForest, type ForestStats } from '../forest/forest';
 import { ShardedForest } from '../pool/sharded-forest';
 import { ShardPool, type SpawnShard } from '../pool/pool';
-import { thresholderFor, type AnomalyEvent, type ThresholdOptions } from '../forest/thresholder';
+import { thresholderFor, type AnomalyEvent, type ThresholdOptions, type Thresholder } from '../forest/thresholder';
+import { saveSnapshot, loadSnapshot } from '../forest/snapshot';
+import { compileKernel } from '../kernel/kernel';
 import { resolveOptions, type ForestOptions, type ForestOptionsInput } from '../shared/options';
 import type { KernelSource } from '../kernel/kernel';
 import { parseCsvBlob, parseCsvText, tableToCsv, CsvError, type ColumnInfo, type Table } from '../ingest';
@@ -38,6 +40,19 @@ export interface ScoreRequest {
   workers?: number;
   /** Keep each row's attribution, for explain(). Scoring mode 'score' only. Default false. */
   attribution?: boolean;
+  /**
+   * Go on from the model loaded with loadModel() (its options, its thresholder; one thread) instead of a
+   * new forest: the dataset's rows continue the stream the model has seen.
+   */
+  fromModel?: boolean;
+}
+
+/** What loadModel() found in a model file. */
+export interface ModelInfo {
+  options: ForestOptions;
+  rowsSeen: number;
+  events: number;
+  bytes: number;
 }
 
 /** Why a row scored as it did (explain()). */
@@ -123,7 +138,14 @@ export function createForestApi(kernel: KernelSource, poolSettings: PoolSettings
   let grades: Float64Array | null = null;
   let thresholds: Float64Array | null = null;
   /** What the last score() ran on, for expected values (computed on demand: expectedValues()). */
-  let lastRun: { columns: string[]; options: ForestOptions; rows: number } | null = null;
+  let lastRun: { columns: string[]; options: ForestOptions; rows: number; fromModel: boolean; thresholder: Thresholder } | null = null;
+  /** A model file loaded by loadModel(), to go on from. */
+  let model: Uint8Array | null = null;
+  /** A forest in the state the last score() started from: a new one, or the loaded model. */
+  const startingForest = async (run: { options: ForestOptions; fromModel: boolean }) =>
+    run.fromModel && model
+      ? (await loadSnapshot(model, await compileKernel(kernel))).forest
+      : RandomCutForest.create(run.options, kernel);
   let attribution: Float64Array | null = null;
   let imputed: Uint8Array | null = null;
   let expected: ExpectedValue[] | null = null;
@@ -218,13 +240,21 @@ export function createForestApi(kernel: KernelSource, poolSettings: PoolSettings
           throw new Error(`Column "${c}" is not a numeric column of this file; numeric columns: ${numericNames.join(', ') || 'none'}.`);
         }
       }
-      const options = resolveOptions({ ...request.options, inputDimensions: columns.length });
+      const fromModel = Boolean(request.fromModel);
+      if (fromModel && !model) throw new Error('No model is loaded: load a model file first.');
+      const restored = fromModel ? await loadSnapshot(model!, await compileKernel(kernel)) : null;
+      if (restored && restored.forest.options.inputDimensions !== columns.length) {
+        throw new Error(
+          `The model was saved for ${restored.forest.options.inputDimensions} column(s); pick as many columns (now ${columns.length}).`,
+        );
+      }
+      const options = restored ? restored.forest.options : resolveOptions({ ...request.options, inputDimensions: columns.length });
       const started = performance.now();
       const wanted = request.workers ?? poolSettings.workers;
       if (!Number.isInteger(wanted) || wanted < 1 || wanted > MAX_WORKERS) {
         throw new Error(`workers must be a whole number from 1 to ${MAX_WORKERS}; got ${String(wanted)}.`);
       }
-      let use = wanted > 1 && options.numberOfTrees > 1 ? takePool(wanted) : null;
+      let use = wanted > 1 && options.numberOfTrees > 1 && !restored ? takePool(wanted) : null;
       let f: RandomCutForest | ShardedForest | null = null;
       if (use) {
         try {
@@ -235,7 +265,7 @@ export function createForestApi(kernel: KernelSource, poolSettings: PoolSettings
           use = null;
         }
       }
-      f ??= await RandomCutForest.create(options, kernel);
+      f ??= restored ? restored.forest : await RandomCutForest.create(options, kernel);
       try {
         const m = columns.length;
         const source = columns.map((c) => t.numeric.get(c)!);
@@ -253,7 +283,8 @@ export function createForestApi(kernel: KernelSource, poolSettings: PoolSettings
         const D = options.shingleSize * columns.length;
         attribution = request.attribution ? new Float64Array(t.rows * 2 * D).fill(NaN) : null;
         imputed = new Uint8Array(t.rows);
-        const thresholder = thresholderFor(options, request.threshold);
+        const thresholder = restored?.thresholder ?? thresholderFor(options, request.threshold);
+        const firstRow = thresholder.rowsGraded; // a model goes on counting rows where it stopped
         const chunkRows = Math.max(64, request.chunkRows ?? 4096);
         const rows = new Float64Array(chunkRows * m);
         let done = 0;
@@ -278,7 +309,7 @@ export function createForestApi(kernel: KernelSource, poolSettings: PoolSettings
             break;
           }
           for (let r = 0; r < n; r++) {
-            const g = thresholder.grade(done + r, out[r]);
+            const g = thresholder.grade(firstRow + done + r, out[r]);
             allGrades[done + r] = g.grade;
             allThresholds[done + r] = g.threshold;
           }
@@ -296,7 +327,7 @@ export function createForestApi(kernel: KernelSource, poolSettings: PoolSettings
         }
         let scored = 0;
         for (let i = 0; i < done; i++) if (!Number.isNaN(all[i])) scored++;
-        lastRun = { columns, options, rows: done };
+        lastRun = { columns, options, rows: done, fromModel, thresholder };
         return {
           rows: done,
           scored,
@@ -307,7 +338,10 @@ export function createForestApi(kernel: KernelSource, poolSettings: PoolSettings
           options,
           memoryBytes: f.stats().memoryBytes,
           workers: f instanceof ShardedForest ? f.workers : 1,
-          events: thresholder.events.map((e) => ({ ...e })),
+          // this dataset's events (a model's earlier ones are not), in this dataset's row numbers
+          events: thresholder.events
+            .filter((e) => e.start >= firstRow)
+            .map((e) => ({ ...e, start: e.start - firstRow, end: e.end - firstRow, peak: e.peak - firstRow })),
         };
       } finally {
         if (f instanceof ShardedForest) void f.dispose();
@@ -339,7 +373,7 @@ export function createForestApi(kernel: KernelSource, poolSettings: PoolSettings
         const input = new Float64Array((row + 1) * m);
         for (let r = 0; r <= row; r++) for (let j = 0; j < m; j++) input[r * m + j] = source[j][r];
         a = new Float64Array(2 * D);
-        (await RandomCutForest.create(options, kernel)).replay(input, [row], undefined, a);
+        (await startingForest(lastRun)).replay(input, [row], undefined, a);
       }
       const high = new Array<number>(m).fill(0);
       const low = new Array<number>(m).fill(0);
@@ -366,6 +400,31 @@ export function createForestApi(kernel: KernelSource, poolSettings: PoolSettings
         actual: columns.map((c) => table!.numeric.get(c)![row]),
         expected: found ? found.values : null,
       };
+    },
+
+    /**
+     * The forest and thresholder as they stand after the last complete score(), as a model file (a
+     * snapshot: src/forest/snapshot.ts). The forest is rebuilt by replaying the rows (one thread).
+     */
+    async saveModel(): Promise<Uint8Array> {
+      if (!table || !lastRun || lastRun.rows < table.rows) {
+        throw new Error('Score the whole dataset first: a model is saved from a complete run.');
+      }
+      const { columns, rows } = lastRun;
+      const m = columns.length;
+      const source = columns.map((c) => table!.numeric.get(c)!);
+      const input = new Float64Array(rows * m);
+      for (let r = 0; r < rows; r++) for (let j = 0; j < m; j++) input[r * m + j] = source[j][r];
+      const f = await startingForest(lastRun);
+      f.process(input);
+      return saveSnapshot(f, lastRun.thresholder);
+    },
+
+    /** Reads a model file (checked as a snapshot) for score({ fromModel: true }). */
+    async loadModel(bytes: Uint8Array): Promise<ModelInfo> {
+      const { forest: f, thresholder } = await loadSnapshot(bytes, await compileKernel(kernel));
+      model = bytes.slice();
+      return { options: f.options, rowsSeen: f.rowsSeen, events: thresholder?.events.length ?? 0, bytes: bytes.byteLength };
     },
 
     /** Closes score()'s worker pool, if any (a page terminates the whole worker instead). */
@@ -396,7 +455,7 @@ export function createForestApi(kernel: KernelSource, poolSettings: PoolSettings
       for (let r = 0; r < rows; r++) for (let j = 0; j < m; j++) input[r * m + j] = source[j][r];
       const alerts: number[] = [];
       for (let r = 0; r < rows; r++) if (grades[r] > 0) alerts.push(r);
-      const values = (await RandomCutForest.create(options, kernel)).replay(input, alerts);
+      const values = (await startingForest(lastRun)).replay(input, alerts);
       expected = alerts.map((row, i) => ({ row, values: Array.from(values.subarray(i * m, (i + 1) * m)) }));
       return expected;
     },

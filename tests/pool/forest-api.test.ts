@@ -103,3 +103,47 @@ describe('explain()', () => {
     }
   });
 });
+
+describe('models', () => {
+  it('saveModel then loadModel: a second file scored from the model goes on as one stream', async () => {
+    const all = csv(2500).trimEnd().split('\n');
+    const header = all[0];
+    const first = [header, ...all.slice(1, 1501)].join('\n');
+    const second = [header, ...all.slice(1501)].join('\n');
+    const request = { columns: ['a', 'b'], options: { numberOfTrees: 15, sampleSize: 64, shingleSize: 2, seed: 4 }, workers: 1 };
+    // the whole stream at once
+    await api.loadCsv(csv(2500), 'whole.csv');
+    const wholeChunks: ScoreChunk[] = [];
+    await api.score(request, (c) => void wholeChunks.push(c));
+    const whole = new Float64Array(2500);
+    const wholeGrades = new Float64Array(2500);
+    for (const c of wholeChunks) {
+      whole.set(c.scores, c.start);
+      wholeGrades.set(c.grades, c.start);
+    }
+    // the first part, saved as a model
+    await api.loadCsv(first, 'first.csv');
+    await expect(api.saveModel()).rejects.toThrow(/Score the whole dataset first/);
+    await api.score(request);
+    const bytes = await api.saveModel();
+    // the second part, from the model (options come from it)
+    await api.loadCsv(second, 'second.csv');
+    await expect(api.score({ ...request, fromModel: true })).rejects.toThrow(/No model is loaded/);
+    const info = await api.loadModel(bytes);
+    expect(info.options.numberOfTrees).toBe(15);
+    expect(info.rowsSeen).toBe(1500);
+    const chunks: ScoreChunk[] = [];
+    const summary = await api.score({ columns: ['a', 'b'], fromModel: true }, (c) => void chunks.push(c));
+    expect(summary.options.seed).toBe(4);
+    const scores = new Float64Array(1000);
+    const grades = new Float64Array(1000);
+    for (const c of chunks) {
+      scores.set(c.scores, c.start);
+      grades.set(c.grades, c.start);
+    }
+    expect(Array.from(scores)).toEqual(Array.from(whole.subarray(1500)));
+    expect(Array.from(grades)).toEqual(Array.from(wholeGrades.subarray(1500)));
+    for (const e of summary.events) expect(e.start).toBeGreaterThanOrEqual(0);
+    await expect(api.loadModel(new TextEncoder().encode('not a model'))).rejects.toThrow(/not a snapshot file/);
+  });
+});
