@@ -46,3 +46,34 @@ describe('Node and the browser', () => {
     expect(session.errors).toEqual([]);
   });
 });
+
+describe('model files', () => {
+  it('save the model after a run, load it: the same rows scored again go on from it, as Node does', async () => {
+    const { page } = session;
+    await page.goto(inject('baseURL'));
+    await page.getByRole('status').filter({ hasText: /^Scored / }).waitFor({ timeout: 60_000 });
+    const [saved] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Save model' }).click()]);
+    expect(saved.suggestedFilename()).toBe('machine_temperature_system_failure-model.rcf');
+    const model = readFileSync(await saved.path());
+    await page.getByLabel('Go on from a model file').setInputFiles({ name: 'machine.rcf', mimeType: 'application/octet-stream', buffer: model });
+    await page.getByText(/Model machine\.rcf: numberOfTrees 50, sampleSize 256, shingleSize 1, 22,695 rows seen/).waitFor({ timeout: 30_000 });
+    await page.getByRole('status').filter({ hasText: /^Scored / }).waitFor({ timeout: 60_000 });
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: /Download/ }).click(),
+    ]);
+    const browser = parseCsvText(readFileSync(await download.path(), 'utf8')).numeric.get('score')!;
+
+    const file = readFileSync(new URL('../public/datasets/machine_temperature_system_failure.csv', import.meta.url), 'utf8');
+    const values = parseCsvText(file).numeric.get('value')!;
+    const forest = await RandomCutForest.create({ seed: 42 }, new URL('../build/rcf.wasm', import.meta.url));
+    forest.process(values);
+    const again = forest.process(values); // the stream goes on: no warm-up now
+    expect(Number.isFinite(browser[0])).toBe(true);
+    for (let i = 0; i < again.length; i++) expect(browser[i]).toBe(again[i]);
+    // a damaged file is refused with a clear error, and the page keeps its data
+    await page.getByLabel('Go on from a model file').setInputFiles({ name: 'bad.rcf', mimeType: 'application/octet-stream', buffer: Buffer.from('nonsense') });
+    await expect.poll(async () => (await page.getByRole('alert').textContent()) ?? '').toMatch(/Could not load the model bad\.rcf: .*not a snapshot file/);
+    expect(session.errors).toEqual([]);
+  });
+});

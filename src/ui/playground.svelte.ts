@@ -17,7 +17,7 @@ import type { Explanation } from '../worker/forest-api';
 import type { AnomalyEvent } from '../forest/thresholder';
 import { xAxisFor, xOf, type XAxis } from './charts/x-axis';
 import { baseName, formatCount, formatDuration } from './format';
-import { saveText } from './download';
+import { saveBlob, saveText } from './download';
 import { loadDatasetJson, type Window } from './windows';
 import {
   checkSettings, DEFAULT_SETTINGS, forestInput, thresholdInput, warmUpRows, type Settings,
@@ -96,6 +96,10 @@ export class Playground {
   events = $state.raw<AnomalyEvent[]>([]);
   phase = $state<Phase>('idle');
   status = $state('Starting…');
+  /** What the loaded model file is, while the next run goes on from it ('' otherwise). */
+  modelNote = $state('');
+  /** The next score() goes on from the model loaded into the worker (once). */
+  private useModel = false;
   error = $state('');
   summary = $state.raw<ScoreSummary | null>(null);
   /** The row whose explanation is open (null: the panel is closed), what explain() found, and any error. */
@@ -275,6 +279,7 @@ export class Playground {
     }
     this.stopRun();
     this.closeExplanation();
+    if (!this.useModel) this.modelNote = '';
     const controller = new AbortController();
     this.controller = controller;
     const me = ++this.run;
@@ -325,6 +330,7 @@ export class Playground {
           options: input,
           threshold: thresholdInput(this.settings),
           chunkRows,
+          fromModel: this.useModel,
         },
         (chunk) => this.onChunk(me, chunk),
         controller.signal,
@@ -340,6 +346,7 @@ export class Playground {
       this.fail(`Scoring failed: ${messageOf(e)}`);
     } finally {
       if (this.controller === controller) this.controller = null;
+      if (me === this.run) this.useModel = false; // a model is gone on from once; later runs start afresh
     }
   }
 
@@ -477,6 +484,38 @@ export class Playground {
     } catch (e) {
       this.error = `Could not export the scores: ${messageOf(e)}`;
     }
+  }
+
+  /** Saves the forest and thresholder after the last complete run as `<name>-model.rcf`. */
+  async saveModel(): Promise<void> {
+    const view = this.dataset;
+    if (!view) return;
+    try {
+      const bytes = await this.forest.api.saveModel();
+      saveBlob(new Blob([bytes as BlobPart], { type: 'application/octet-stream' }), `${baseName(view.name)}-model.rcf`);
+    } catch (e) {
+      this.error = `Could not save the model: ${messageOf(e)}`;
+    }
+  }
+
+  /**
+   * Loads a model file and scores the dataset on screen going on from it: its options, its thresholder,
+   * the rows it has seen before these.
+   */
+  async loadModel(file: File): Promise<void> {
+    if (!this.dataset) return;
+    try {
+      const info = await this.forest.api.loadModel(new Uint8Array(await file.arrayBuffer()));
+      const o = info.options;
+      this.modelNote =
+        `Model ${file.name}: numberOfTrees ${o.numberOfTrees}, sampleSize ${o.sampleSize}, shingleSize ${o.shingleSize}, ` +
+        `${formatCount(info.rowsSeen)} rows seen. These rows go on from it (its options apply to this run).`;
+      this.useModel = true;
+    } catch (e) {
+      this.error = `Could not load the model ${file.name}: ${messageOf(e)}`;
+      return;
+    }
+    await this.score();
   }
 
   dismissError(): void {
