@@ -315,10 +315,11 @@ export async function score(file: string, values: Values, ctx: Context): Promise
       expected: follower ? new Float64Array(batch.rows * m).fill(NaN) : null,
       imputed: new Uint8Array(batch.rows),
     };
+    const confidence = new Float64Array(batch.rows);
     const grade = (count: number) => {
       const alerts: number[] = [];
       for (let r = 0; r < count; r++) {
-        const g = thresholder!.grade(gradedRows++, scores[r]!);
+        const g = thresholder!.grade(gradedRows++, scores[r]!, confidence[r]);
         out.grades[r] = g.grade;
         out.thresholds[r] = g.threshold;
         if (g.grade > 0) alerts.push(r);
@@ -329,7 +330,9 @@ export async function score(file: string, values: Values, ctx: Context): Promise
       }
     };
     try {
-      await forest!.process(input, scores, { imputed: out.imputed, ...(out.attribution ? { attribution: out.attribution } : {}) });
+      await forest!.process(input, scores, {
+        imputed: out.imputed, confidence, ...(out.attribution ? { attribution: out.attribution } : {}),
+      });
     } catch (e) {
       if (!(e instanceof MissingValueError)) throw e;
       // rows before it were scored: write them, then stop

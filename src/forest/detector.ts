@@ -68,10 +68,11 @@ export class Detector {
       attribution: this.attribution ? new Float64Array(count * 2 * f.dimensions) : null,
       expected: this.follower ? new Float64Array(count * m).fill(NaN) : null,
     };
-    f.process(rows, out.scores, { imputed: out.imputed, ...(out.attribution ? { attribution: out.attribution } : {}) });
+    const confidence = new Float64Array(count);
+    f.process(rows, out.scores, { imputed: out.imputed, confidence, ...(out.attribution ? { attribution: out.attribution } : {}) });
     const alerts: number[] = [];
     for (let r = 0; r < count; r++) {
-      const g = this.thresholder.grade(this.rows + r, out.scores[r]);
+      const g = this.thresholder.grade(this.rows + r, out.scores[r], confidence[r]);
       out.grades[r] = g.grade;
       out.thresholds[r] = g.threshold;
       if (g.grade > 0) alerts.push(r);

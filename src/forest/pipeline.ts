@@ -35,6 +35,11 @@ export interface ProcessOutputs {
   attribution?: Float64Array;
   /** Per row: 0 as read, 1 values filled in (missing value), 2 row skipped. */
   imputed?: Uint8Array;
+  /**
+   * Per row: the share of the shingle's rows that are as read (1 - filled-in rows / shingleSize); a grade
+   * is multiplied by it, so that an alert on imputed values counts for less. NaN for a skipped row.
+   */
+  confidence?: Float64Array;
 }
 
 /** A missing or non-finite value met with missingValues 'error'. Rows before it were processed. */
@@ -90,6 +95,10 @@ export class RowPipeline {
   private readonly points: Float64Array;
   private readonly batchRows = new Int32Array(BATCH);
   private readonly batchScales: Float64Array;
+  /** Which of the shingle's rows had values filled in (a ring of shingleSize flags), and how many. */
+  private readonly shingleFilled: Uint8Array;
+  private filledAt = 0;
+  private filledCount = 0;
   imputedRows = 0;
   skippedRows = 0;
   /** Rows with a finite value beyond ±3.4e38 (f32's range), kept as ±3.4e38. */
@@ -103,6 +112,7 @@ export class RowPipeline {
     this.shingle = new Float64Array(this.dimensions);
     this.points = new Float64Array(BATCH * this.dimensions);
     this.batchScales = new Float64Array(o.normalize ? BATCH * m : 0);
+    this.shingleFilled = new Uint8Array(o.shingleSize);
     this.lastValue = new Float64Array(m).fill(NaN);
     this.count = new Float64Array(m);
     this.mean = new Float64Array(m);
@@ -143,7 +153,7 @@ export class RowPipeline {
     const { inputDimensions: m, shingleSize: S, outputAfter, missingValues, normalize, scoringMode } = this.options;
     const D = this.dimensions;
     const count = rows.length / m;
-    const { attribution, imputed } = extra;
+    const { attribution, imputed, confidence } = extra;
     const shingle = this.shingle;
     const points = this.points;
     const batchRows = this.batchRows;
@@ -161,6 +171,7 @@ export class RowPipeline {
       out[r] = NaN;
       if (attribution) attribution.fill(NaN, r * 2 * D, (r + 1) * 2 * D);
       if (imputed) imputed[r] = how;
+      if (confidence && how === 2) confidence[r] = NaN;
     };
     const last = this.lastValue;
     const { count: n, mean, m2 } = this;
@@ -186,6 +197,12 @@ export class RowPipeline {
       if (filled) this.imputedRows++;
       let clamped = false;
       if (imputed) imputed[r] = filled;
+      // the shingle's filled-in rows: the oldest leaves, this one enters
+      const ring = this.shingleFilled;
+      this.filledCount += filled - ring[this.filledAt];
+      ring[this.filledAt] = filled;
+      this.filledAt = (this.filledAt + 1) % S;
+      if (confidence) confidence[r] = 1 - this.filledCount / S;
       // slide the shingle by one row: oldest first
       if (S > 1) shingle.copyWithin(0, m);
       for (let j = 0; j < m; j++) {
@@ -263,7 +280,8 @@ export class RowPipeline {
   /** The pipeline's state as numbers (for snapshots): counters, then the shingle and per-column arrays. */
   saveState(): Float64Array {
     const m = this.options.inputDimensions;
-    const out = new Float64Array(3 + this.dimensions + 4 * m);
+    const S = this.options.shingleSize;
+    const out = new Float64Array(3 + this.dimensions + 4 * m + 2 + S);
     out.set([this.rows, this.imputedRows, this.skippedRows]);
     out.set(this.shingle, 3);
     let at = 3 + this.dimensions;
@@ -271,13 +289,17 @@ export class RowPipeline {
       out.set(a, at);
       at += m;
     }
+    out[at++] = this.filledAt;
+    out[at++] = this.clampedRows;
+    out.set(this.shingleFilled, at);
     return out;
   }
 
   /** Restores what saveState() gave; false (and nothing changed) when its length or counters are impossible. */
   restoreState(state: Float64Array): boolean {
     const m = this.options.inputDimensions;
-    if (state.length !== 3 + this.dimensions + 4 * m) return false;
+    const S = this.options.shingleSize;
+    if (state.length !== 3 + this.dimensions + 4 * m + 2 + S) return false;
     const whole = (x: number) => Number.isInteger(x) && x >= 0 && x <= Number.MAX_SAFE_INTEGER;
     if (!whole(state[0]) || !whole(state[1]) || !whole(state[2])) return false;
     [this.rows, this.imputedRows, this.skippedRows] = [state[0], state[1], state[2]];
@@ -287,6 +309,15 @@ export class RowPipeline {
       a.set(state.subarray(at, at + m));
       at += m;
     }
+    const filledAt = state[at++];
+    const clamped = state[at++];
+    const flags = state.subarray(at, at + S);
+    if (!(Number.isInteger(filledAt) && filledAt >= 0 && filledAt < S) || !whole(clamped)) return false;
+    if (!flags.every((f) => f === 0 || f === 1)) return false;
+    this.filledAt = filledAt;
+    this.clampedRows = clamped;
+    this.shingleFilled.set(flags);
+    this.filledCount = flags.reduce((a, b) => a + b, 0);
     return true;
   }
 
@@ -296,6 +327,9 @@ export class RowPipeline {
     this.imputedRows = 0;
     this.skippedRows = 0;
     this.clampedRows = 0;
+    this.shingleFilled.fill(0);
+    this.filledAt = 0;
+    this.filledCount = 0;
     this.shingle.fill(0);
     this.lastValue.fill(NaN);
     this.count.fill(0);

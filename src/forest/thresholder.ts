@@ -243,10 +243,11 @@ export class Thresholder {
   }
 
   /**
-   * Grades the score of row `row` (rows in increasing order). A NaN score (no score yet: warm-up, skipped
-   * row) is skipped: grade and threshold NaN, nothing learnt; so is -Infinity, which no score can be.
+   * Grades the score of row `row` (rows in increasing order); `confidence` (ProcessOutputs.confidence, 1
+   * when every value was read) scales the grade down where values were filled in. A NaN score (no score
+   * yet: warm-up, skipped row) is skipped: grade and threshold NaN, nothing learnt; so is -Infinity.
    */
-  grade(row: number, score: number): Graded {
+  grade(row: number, score: number, confidence = 1): Graded {
     if (row >= this.graded) this.graded = row + 1;
     if (!(score > -Infinity)) return { grade: NaN, threshold: NaN };
     const o = this.options;
@@ -261,7 +262,8 @@ export class Thresholder {
     let grade = 0;
     if (score > threshold && row >= o.alertAfter) {
       const scale = o.fullGradeDeviations * Math.max(deviation, 1e-3 * threshold);
-      const g = Math.min(1, Math.max(1e-3, (score - threshold) / scale));
+      // lower confidence (values filled in) lowers the grade; the alert stands
+      const g = Math.min(1, Math.max(1e-3, (score - threshold) / scale)) * (confidence > 0 ? Math.min(1, confidence) : 1e-3);
       if (!event) {
         grade = g;
         event = this.current = { start: row, end: row, peak: row, score, grade, alerts: 1 };

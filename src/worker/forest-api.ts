@@ -287,6 +287,7 @@ export function createForestApi(kernel: KernelSource, poolSettings: PoolSettings
         const firstRow = thresholder.rowsGraded; // a model goes on counting rows where it stopped
         const chunkRows = Math.max(64, request.chunkRows ?? 4096);
         const rows = new Float64Array(chunkRows * m);
+        const confidence = new Float64Array(chunkRows);
         let done = 0;
         let cancelled = false;
         while (done < t.rows) {
@@ -299,6 +300,7 @@ export function createForestApi(kernel: KernelSource, poolSettings: PoolSettings
           const out = all.subarray(done, done + n);
           await f.process(rows.subarray(0, n * m), out, {
             imputed: imputed.subarray(done, done + n),
+            confidence,
             ...(attribution ? { attribution: attribution.subarray(done * 2 * D, (done + n) * 2 * D) } : {}),
           });
           if (run !== me) {
@@ -309,7 +311,7 @@ export function createForestApi(kernel: KernelSource, poolSettings: PoolSettings
             break;
           }
           for (let r = 0; r < n; r++) {
-            const g = thresholder.grade(firstRow + done + r, out[r]);
+            const g = thresholder.grade(firstRow + done + r, out[r], confidence[r]);
             allGrades[done + r] = g.grade;
             allThresholds[done + r] = g.threshold;
           }

@@ -74,8 +74,12 @@ export async function wholeFileOutput(
   names.forEach((n, j) => table.numeric.get(n)!.forEach((v, r) => (input[r * m + j] = v)));
   const forest = RandomCutForest.fromModule({ ...options, inputDimensions: m }, await kernelModule());
   const imputed = new Uint8Array(table.rows);
-  const scores = forest.process(input, undefined, { imputed });
-  const { grade, threshold } = thresholderFor(forest.options).gradeAll(scores);
+  const confidence = new Float64Array(table.rows);
+  const scores = forest.process(input, undefined, { imputed, confidence });
+  const th = thresholderFor(forest.options);
+  const grade = new Float64Array(table.rows);
+  const threshold = new Float64Array(table.rows);
+  scores.forEach((s, r) => ({ grade: grade[r], threshold: threshold[r] } = th.grade(r, s, confidence[r])));
   // expected values: a second forest replays the rows and imputes at each alert
   const alerts = Array.from(grade.keys()).filter((r) => grade[r] > 0);
   const values = RandomCutForest.fromModule({ ...options, inputDimensions: m }, await kernelModule()).replay(input, alerts);

@@ -162,6 +162,18 @@ describe('RandomCutForest (the orchestrator)', () => {
       for (let i = 701; i < 1200; i++) expect(Number.isFinite(s[i])).toBe(true);
     });
 
+    it('confidence: the share of the shingle\'s rows as read; a filled-in value lowers it while it is in the shingle', () => {
+      const v = noisySine(400);
+      v[300] = NaN;
+      const confidence = new Float64Array(400);
+      RandomCutForest.fromModule({ shingleSize: 4, seed: 1 }, module).process(v, undefined, { confidence });
+      expect(Array.from(confidence.subarray(298, 306))).toEqual([1, 1, 0.75, 0.75, 0.75, 0.75, 1, 1]);
+      const skipped = new Float64Array(400);
+      RandomCutForest.fromModule({ shingleSize: 4, missingValues: 'skip', seed: 1 }, module).process(v, undefined, { confidence: skipped });
+      expect(Number.isNaN(skipped[300])).toBe(true);
+      expect(skipped[301]).toBe(1);
+    });
+
     it('carry with nothing to carry yet skips the row', () => {
       const v = noisySine(200);
       v[0] = NaN;

@@ -248,6 +248,24 @@ describe('threshold and grade', () => {
   });
 });
 
+describe('confidence', () => {
+  it('scales the grade of an alert (values filled in count for less); the alert and its event stand', () => {
+    const scores = baseline(2000, 4);
+    scores[1500] = 3;
+    const full = new Thresholder({ shingleSize: 1 });
+    const half = new Thresholder({ shingleSize: 1 });
+    let a = 0;
+    let b = 0;
+    scores.forEach((s, i) => {
+      a = full.grade(i, s).grade || a;
+      b = half.grade(i, s, i === 1500 ? 0.5 : 1).grade || b;
+    });
+    expect(a).toBeGreaterThan(0);
+    expect(b).toBeCloseTo(a / 2, 12);
+    expect(half.events.map((e) => e.start)).toEqual(full.events.map((e) => e.start));
+  });
+});
+
 describe('NaN scores are skipped', () => {
   it('a NaN row changes nothing for the other rows', () => {
     const scores = withAnomaly(baseline(2000, 14), 900, 8, 3);
