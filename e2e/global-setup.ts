@@ -1,5 +1,5 @@
 /**
- * Global setup of the end-to-end tests: serves the already built dist/ with `vite preview` (run
+ * Global setup of the end-to-end tests: serves the already built dist/web/ with `vite preview` (run
  * `npm run build` first), waits until it answers, and stops it afterwards (the whole process group).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -9,8 +9,8 @@ import type { TestProject } from 'vitest/node';
 let server: ChildProcess | undefined;
 
 export default async function setup(project: TestProject) {
-  if (!existsSync('dist/index.html')) {
-    throw new Error('dist/ is not built: run `npm run build` (or `npx vite build`) before the end-to-end tests.');
+  if (!existsSync('dist/web/index.html')) {
+    throw new Error('dist/web/ is not built: run `npm run build` (or `npx vite build`) before the end-to-end tests.');
   }
   const port = Number(process.env.E2E_PORT) || 4300 + Math.floor(Math.random() * 1000);
   const url = `http://127.0.0.1:${port}/`;
