@@ -91,7 +91,22 @@ export async function instantiateKernel(source: KernelSource): Promise<KernelExp
       },
     },
   });
-  return instance.exports as unknown as KernelExports;
+  return unsigned(instance.exports as unknown as KernelExports);
+}
+
+/**
+ * WebAssembly hands i32 results to JavaScript as signed numbers, so an address or a size of 2 GiB or more
+ * would come back negative (a forest of that size is allowed: up to 3.75 GiB). The exports that return
+ * addresses or byte counts are read as unsigned here, once, for every caller.
+ */
+function unsigned(k: KernelExports): KernelExports {
+  return {
+    ...k,
+    configure: (...args) => k.configure(...args) >>> 0,
+    column: (id) => k.column(id) >>> 0,
+    regionAddress: (r) => k.regionAddress(r) >>> 0,
+    regionBytes: (r) => k.regionBytes(r) >>> 0,
+  };
 }
 
 /** Synchronous instantiation from a compiled module (Node, or a worker that compiled already). */
@@ -103,5 +118,5 @@ export function instantiateKernelSync(module: WebAssembly.Module): KernelExports
       },
     },
   });
-  return instance.exports as unknown as KernelExports;
+  return unsigned(instance.exports as unknown as KernelExports);
 }
