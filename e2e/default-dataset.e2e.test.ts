@@ -162,6 +162,8 @@ describe('built-in dataset', () => {
     await page.waitForTimeout(300);
     expect(await status.innerText()).toBe(stopped); // the worker stopped too: no chunk moved it on
     expect(await page.getByRole('button', { name: 'Stop' }).isDisabled()).toBe(true);
+    // what was scored stays usable: it can be downloaded
+    await expect.poll(() => page.getByRole('button', { name: /Download/ }).isEnabled()).toBe(true);
 
     // two runs back to back: the first is cancelled, only the second one reports
     await trees.fill('50');

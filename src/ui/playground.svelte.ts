@@ -338,7 +338,8 @@ export class Playground {
       if (me !== this.run) return;
       this.summary = summary;
       this.options = summary.options;
-      this.events = summary.events;
+      // stopped: the events of the rows on screen (the worker may have finished one more chunk)
+      this.events = summary.cancelled ? summary.events.filter((e) => e.start < this.rowsDone) : summary.events;
       this.phase = summary.cancelled ? 'stopped' : 'done';
       this.status = this.settledStatus();
     } catch (e) {
@@ -351,7 +352,8 @@ export class Playground {
   }
 
   private onChunk(me: number, chunk: ScoreChunk): void {
-    if (me !== this.run) return;
+    // after Stop the run's answer still comes (its events), but no chunk moves the page on
+    if (me !== this.run || this.phase === 'stopped') return;
     const scores = this.scores;
     if (chunk.start + chunk.scores.length > scores.length) return;
     scores.set(chunk.scores, chunk.start);
@@ -391,8 +393,9 @@ export class Playground {
   stop(): void {
     this.cancelRescore();
     if (this.phase !== 'scoring') return;
+    // the run stays current: the worker stops between chunks and answers with what it found (events,
+    // rows scored), which the page keeps and can download
     this.stopRun();
-    this.run++;
     this.phase = 'stopped';
     this.status = this.settledStatus();
   }
