@@ -68,7 +68,8 @@ Scoring (score):
                        (default 3); the grade is 0 below the threshold and rises to 1 at 4 deviations above
   --attribution        add attribution_<column> per scored column: its share of the score (summed over
                        the rows of the shingle); the shares add up to the score
-  --save FILE          at the end, save the forest and its thresholder (a compact versioned snapshot)
+  --save FILE          at the end, save the forest and its thresholder (a compact versioned snapshot;
+                       with one thread: not with --workers)
   --load FILE          start from a saved forest instead of a new one (its options come from the file);
                        the scores go on exactly as if the two files had been one stream
   --no-expected        leave out expected_<column> (what the forest would have found normal, filled where

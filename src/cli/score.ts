@@ -3,7 +3,9 @@
  * next is read, so memory is bounded by the chunk, the rows the layout is decided on and the forest.
  */
 import { thresholderFor, type Thresholder } from '../forest/thresholder';
-import { readFile, writeFile } from 'node:fs/promises';
+import { access, readFile, writeFile } from 'node:fs/promises';
+import { constants as fsConstants } from 'node:fs';
+import { dirname, resolve as resolvePath } from 'node:path';
 import { RandomCutForest, MissingValueError } from '../forest/forest';
 import { saveSnapshot, loadSnapshot, SnapshotError } from '../forest/snapshot';
 import { ShardedForest } from '../pool/sharded-forest';
@@ -165,6 +167,12 @@ export async function score(file: string, values: Values, ctx: Context): Promise
   if ((saveTo !== undefined || loadFrom !== undefined) && workers > 1) {
     throw new UsageError('--save and --load work with one thread; leave out --workers.');
   }
+  if (saveTo !== undefined) {
+    // find out now, not after the whole file, whether the model can be written there
+    await access(dirname(resolvePath(saveTo)), fsConstants.W_OK).catch((e: Error) => {
+      throw new UsageError(`Cannot write the model to ${saveTo}: ${e.message}`);
+    });
+  }
   let snapshot: Uint8Array | null = null;
   if (loadFrom !== undefined) {
     const given = FOREST_FLAGS.filter((f) => values[f] !== undefined);
@@ -190,6 +198,7 @@ export async function score(file: string, values: Values, ctx: Context): Promise
   let written = 0;
   let scored = 0;
   let gradedRows = 0;
+  let firstGraded = 0;
   let lastLine = 0;
   const started = performance.now();
 
@@ -229,6 +238,7 @@ export async function score(file: string, values: Values, ctx: Context): Promise
       forest = loaded.forest;
       thresholder = loaded.thresholder ?? thresholderFor(forest.options, z === undefined ? {} : { z });
       gradedRows = thresholder.rowsGraded; // the stream goes on: row numbers continue
+      firstGraded = gradedRows;
       if (withExpected) follower = (await restore('the snapshot')).forest;
     } else {
       forest =
@@ -410,7 +420,8 @@ export async function score(file: string, values: Values, ctx: Context): Promise
   if (stats.imputedRows) {
     notes.push(`${plural(stats.imputedRows, 'row')} had missing values ${o.missingValues === 'zero' ? 'set to 0' : 'carried forward'}`);
   }
-  const events = thresholder ? (thresholder as Thresholder).events.length : 0;
+  // this file's events (a loaded model's earlier ones are not)
+  const events = thresholder ? (thresholder as Thresholder).events.filter((e) => e.start >= firstGraded).length : 0;
   notes.push(plural(events, 'anomaly event'));
   if (stats.clampedRows) {
     notes.push(`${plural(stats.clampedRows, 'row')} had values beyond ±3.4e38 (the kernel's f32 range), scored as ±3.4e38`);

@@ -118,6 +118,14 @@ describe('rcf score', () => {
       expect(bad.stderr).toMatch(/This is not a snapshot file/);
       expect((await run(['score', second, '--load', model, '--workers', '2'])).stderr).toMatch(/--save and --load work with one thread/);
       expect((await run(['score', second, '--load', model, '--column', 'temperature,pressure'])).stderr).toMatch(/holds a forest of 1 input column/);
+      // a place the model cannot be written is said before any row is scored
+      const nowhere = await run(['score', first, '--save', join(dir, 'no/such/dir/m.rcf')]);
+      expect(nowhere.code).toBe(2);
+      expect(nowhere.stdout).toBe('');
+      expect(nowhere.stderr).toMatch(/Cannot write the model to .*m\.rcf/);
+      // the summary counts this file's events, not the model's earlier ones
+      const events = (text: string) => Number(/(\d+) anomaly events?/.exec(text)![1]);
+      expect(events(a.stderr) + events(b.stderr)).toBe(events(whole.stderr));
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
