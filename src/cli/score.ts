@@ -230,6 +230,12 @@ export async function score(file: string, values: Values, ctx: Context): Promise
     const forestOptions = { ...options, inputDimensions: m, normalize };
     if (snapshot) {
       const loaded = await restore('the snapshot');
+      if (loaded.columns && loaded.columns.join('\u0000') !== names.join('\u0000')) {
+        throw new UsageError(
+          `${loadFrom} was saved for column(s) ${loaded.columns.map((c) => `"${c}"`).join(', ')}; this run scores ${names.map((c) => `"${c}"`).join(', ')}: ` +
+            'name the same columns in the same order with --column.',
+        );
+      }
       if (loaded.forest.options.inputDimensions !== m) {
         throw new UsageError(
           `${loadFrom} holds a forest of ${loaded.forest.options.inputDimensions} input column(s); --column names ${m}: name as many columns, in the same order, as when it was saved.`,
@@ -406,7 +412,7 @@ export async function score(file: string, values: Values, ctx: Context): Promise
   const summary = reader.summary();
   for (const w of summary.warnings) ctx.err(`rcf: ${name}: ${w}\n`);
   if (saveTo !== undefined && forest) {
-    const bytes = await saveSnapshot(forest as RandomCutForest, thresholder);
+    const bytes = await saveSnapshot(forest as RandomCutForest, thresholder, names);
     await writeFile(saveTo, bytes).catch((e: Error) => {
       throw new UsageError(`Cannot write the snapshot to ${saveTo}: ${e.message}`);
     });

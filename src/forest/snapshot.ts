@@ -7,7 +7,7 @@
  *   u32 LE     format version (1)
  *   u32 LE     length of the JSON header in bytes, then the header (UTF-8): { options (ForestOptions),
  *              updates, pipeline (count of f64), regions (byte length of each kernel region),
- *              thresholder: { options, state } or null }
+ *              thresholder: { options, state } or null, columns (optional: the input columns' names) }
  *   f64 LE[]   the row pipeline's state (RowPipeline.saveState)
  *   bytes      the kernel's state regions, in order (assembly/snapshot.ts)
  * Versioning promise: a build reads every format version up to its own and refuses a newer one with an
@@ -39,6 +39,8 @@ interface Header {
   pipeline: number;
   regions: number[];
   thresholder: { options: ThresholdOptions; state: ThresholderState } | null;
+  /** The names of the input columns the forest was fed, in order, when the saver gave them. */
+  columns?: string[];
 }
 
 async function through(bytes: Uint8Array, transform: CompressionStream | DecompressionStream, limit: number): Promise<Uint8Array> {
@@ -66,7 +68,9 @@ async function through(bytes: Uint8Array, transform: CompressionStream | Decompr
 }
 
 /** Saves a forest (and optionally its thresholder) as a snapshot. */
-export async function saveSnapshot(forest: RandomCutForest, thresholder?: Thresholder | null): Promise<Uint8Array> {
+export async function saveSnapshot(
+  forest: RandomCutForest, thresholder?: Thresholder | null, columns?: string[],
+): Promise<Uint8Array> {
   const state = forest.saveState();
   const header: Header = {
     options: forest.options,
@@ -74,6 +78,7 @@ export async function saveSnapshot(forest: RandomCutForest, thresholder?: Thresh
     pipeline: state.pipeline.length,
     regions: state.regions.map((r) => r.byteLength),
     thresholder: thresholder ? { options: thresholder.options, state: thresholder.saveState() } : null,
+    ...(columns ? { columns } : {}),
   };
   const json = new TextEncoder().encode(JSON.stringify(header));
   const size = 16 + json.byteLength + state.pipeline.byteLength + header.regions.reduce((a, b) => a + b, 0);
@@ -95,7 +100,7 @@ export async function saveSnapshot(forest: RandomCutForest, thresholder?: Thresh
 /** Reads a snapshot into a new forest (and thresholder, if one was saved). */
 export async function loadSnapshot(
   bytes: Uint8Array, module: WebAssembly.Module,
-): Promise<{ forest: RandomCutForest; thresholder: Thresholder | null }> {
+): Promise<{ forest: RandomCutForest; thresholder: Thresholder | null; columns: string[] | null }> {
   if (!(bytes.byteLength >= 18 && bytes[0] === 0x1f && bytes[1] === 0x8b)) {
     throw new SnapshotError('This is not a snapshot file (it is not gzip-compressed): save one with this program first.');
   }
@@ -164,5 +169,6 @@ export async function loadSnapshot(
       throw new SnapshotError(`The snapshot's thresholder is impossible: ${(e as Error).message}`);
     }
   }
-  return { forest, thresholder };
+  const columns = Array.isArray(header.columns) && header.columns.every((c) => typeof c === 'string') ? header.columns : null;
+  return { forest, thresholder, columns };
 }

@@ -243,6 +243,11 @@ export function createForestApi(kernel: KernelSource, poolSettings: PoolSettings
       const fromModel = Boolean(request.fromModel);
       if (fromModel && !model) throw new Error('No model is loaded: load a model file first.');
       const restored = fromModel ? await loadSnapshot(model!, await compileKernel(kernel)) : null;
+      if (restored?.columns && restored.columns.join('\u0000') !== columns.join('\u0000')) {
+        throw new Error(
+          `The model was saved for column(s) ${restored.columns.map((c) => `"${c}"`).join(', ')}; pick the same column(s) (now ${columns.map((c) => `"${c}"`).join(', ')}).`,
+        );
+      }
       if (restored && restored.forest.options.inputDimensions !== columns.length) {
         throw new Error(
           `The model was saved for ${restored.forest.options.inputDimensions} column(s); pick as many columns (now ${columns.length}).`,
@@ -419,7 +424,7 @@ export function createForestApi(kernel: KernelSource, poolSettings: PoolSettings
       for (let r = 0; r < rows; r++) for (let j = 0; j < m; j++) input[r * m + j] = source[j][r];
       const f = await startingForest(lastRun);
       f.process(input);
-      return saveSnapshot(f, lastRun.thresholder);
+      return saveSnapshot(f, lastRun.thresholder, lastRun.columns);
     },
 
     /** Reads a model file (checked as a snapshot) for score({ fromModel: true }). */

@@ -117,7 +117,11 @@ describe('rcf score', () => {
       expect(bad.code).toBe(2);
       expect(bad.stderr).toMatch(/This is not a snapshot file/);
       expect((await run(['score', second, '--load', model, '--workers', '2'])).stderr).toMatch(/--save and --load work with one thread/);
-      expect((await run(['score', second, '--load', model, '--column', 'temperature,pressure'])).stderr).toMatch(/holds a forest of 1 input column/);
+      expect((await run(['score', second, '--load', model, '--column', 'temperature,pressure'])).stderr).toMatch(/was saved for column\(s\) "temperature"; this run scores "temperature", "pressure"/);
+      // a model remembers its columns: another column is refused
+      const other = await run(['score', second, '--load', model, '--column', 'pressure']);
+      expect(other.code).toBe(2);
+      expect(other.stderr).toMatch(/was saved for column\(s\) "temperature"; this run scores "pressure"/);
       // a place the model cannot be written is said before any row is scored
       const nowhere = await run(['score', first, '--save', join(dir, 'no/such/dir/m.rcf')]);
       expect(nowhere.code).toBe(2);
