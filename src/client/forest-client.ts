@@ -3,9 +3,9 @@
  * proxies, and maps an AbortSignal to cancel (between chunks) or, with `hard`, to terminating the worker.
  */
 import * as Comlink from 'comlink';
-import type { ForestApi, ScoreChunk, ScoreRequest, ScoreSummary } from '../worker/forest-api';
+import type { ForestApi, ReadProgress, ScoreChunk, ScoreRequest, ScoreSummary } from '../worker/forest-api';
 
-export type { DatasetView, ScoreChunk, ScoreRequest, ScoreSummary } from '../worker/forest-api';
+export type { DatasetView, ReadProgress, ScoreChunk, ScoreRequest, ScoreSummary } from '../worker/forest-api';
 
 export class ForestClient {
   private worker: Worker;
@@ -16,8 +16,18 @@ export class ForestClient {
     this.api = Comlink.wrap<ForestApi>(this.worker);
   }
 
-  loadCsv(file: Blob | string, name: string) {
-    return this.api.loadCsv(file, name);
+  /**
+   * Reads a CSV in the worker; `onProgress` hears of bytes and rows read; `signal` stops the read, which
+   * then ends with the rows read so far.
+   */
+  async loadCsv(file: Blob | string, name: string, onProgress?: (p: ReadProgress) => void, signal?: AbortSignal) {
+    const onAbort = () => void this.api.cancel();
+    signal?.addEventListener('abort', onAbort, { once: true });
+    try {
+      return await this.api.loadCsv(file, name, onProgress ? Comlink.proxy(onProgress) : undefined);
+    } finally {
+      signal?.removeEventListener('abort', onAbort);
+    }
   }
 
   loadUrl(url: string, name: string) {

@@ -72,6 +72,14 @@ export class CsvFrontEnd {
     return true;
   }
 
+  /**
+   * Stops where the text stopped: the incomplete record at its end (if any) is dropped, not read as a
+   * short row. For a reader stopped before the end of its input (the person cancelled, or a limit).
+   */
+  dropRest(): void {
+    this.tokenizer?.stop();
+  }
+
   /** End of the text: the last record, and the facts for the warnings. */
   finish(): ReadFacts {
     if (!this.tokenizer) this.begin(true);

@@ -200,6 +200,17 @@ export class CsvStreamReader {
     if (!this.decisions) this.decide(facts, true);
   }
 
+  /**
+   * Ends the input here, before its real end: the incomplete row at the end of what was pushed is dropped
+   * (never read as a short row), the rows complete so far stay to be taken. Then as end().
+   */
+  stop(): void {
+    if (this.ended) return;
+    this.front.dropRest();
+    this.decoder = null;
+    this.end();
+  }
+
   /** The next batch of rows ready, or null. The first batch is the rows the decisions were made on. */
   take(): RowBatch | null {
     if (this.prefix) {

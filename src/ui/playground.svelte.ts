@@ -11,13 +11,13 @@
  * is cancelled through its AbortSignal (the worker stops it between chunks). Changing an option schedules
  * a new run (debounced), which cancels the one going.
  */
-import { ForestClient, type DatasetView, type ScoreChunk, type ScoreSummary } from '../client/forest-client';
+import { ForestClient, type DatasetView, type ReadProgress, type ScoreChunk, type ScoreSummary } from '../client/forest-client';
 import type { ForestOptions } from '../shared/options';
 import type { Explanation } from '../worker/forest-api';
 import type { AnomalyEvent } from '../forest/thresholder';
 import { xAxisFor, xOf, type XAxis } from './charts/x-axis';
 import { baseName, formatCount, formatDuration } from './format';
-import { saveBlob, saveText } from './download';
+import { saveBlob } from './download';
 import { loadDatasetJson, type Window } from './windows';
 import {
   checkSettings, DEFAULT_SETTINGS, forestInput, thresholdInput, warmUpRows, type Settings,
@@ -39,6 +39,13 @@ export type Phase = 'idle' | 'loading' | 'scoring' | 'done' | 'stopped';
 export const RESCORE_DELAY = 350;
 
 const EMPTY = new Float64Array(0);
+
+/** "1,234,567 rows · 120 of 950 MB · 45 MB/s" */
+export function readingText(p: ReadProgress): string {
+  const mb = (n: number) => (n >= 10 * 2 ** 20 ? String(Math.round(n / 2 ** 20)) : (n / 2 ** 20).toFixed(1));
+  const rate = p.milliseconds > 0 ? (p.bytes / 2 ** 20) / (p.milliseconds / 1000) : 0;
+  return `${formatCount(p.rows)} rows · ${mb(p.bytes)} of ${mb(p.totalBytes)} MB` + (rate > 0 ? ` · ${rate.toFixed(rate >= 10 ? 0 : 1)} MB/s` : '');
+}
 
 function messageOf(e: unknown): string {
   if (e instanceof Error) return e.message || e.name;
@@ -96,6 +103,8 @@ export class Playground {
   events = $state.raw<AnomalyEvent[]>([]);
   phase = $state<Phase>('idle');
   status = $state('Starting…');
+  /** How far the file being read has got (bytes, rows, time), while loading; null otherwise. */
+  reading = $state.raw<ReadProgress | null>(null);
   /** What the loaded model file is, while the next run goes on from it ('' otherwise). */
   modelNote = $state('');
   /** The next score() goes on from the model loaded into the worker (once). */
@@ -174,7 +183,7 @@ export class Playground {
     if (source.kind === 'synthetic') {
       const series = generate(source.generator, source.seed, source.rows);
       const text = toCsv(series);
-      return this.load(series.name, source, () => this.forest.loadCsv(text, series.name));
+      return this.load(series.name, source, (progress, signal) => this.forest.loadCsv(text, series.name, progress, signal));
     }
     return Promise.resolve();
   }
@@ -184,28 +193,45 @@ export class Playground {
     const name = file.name || 'upload.csv';
     this.pendingColumn = null;
     this.pendingView = null;
-    return this.load(name, { kind: 'upload', name }, () => this.forest.loadCsv(file, name));
+    return this.load(name, { kind: 'upload', name }, (progress, signal) => this.forest.loadCsv(file, name, progress, signal));
   }
 
-  private async load(name: string, source: DatasetSource, get: () => Promise<DatasetView>): Promise<void> {
+  private async load(
+    name: string,
+    source: DatasetSource,
+    get: (progress: (p: ReadProgress) => void, signal: AbortSignal) => Promise<DatasetView>,
+  ): Promise<void> {
     this.cancelRescore();
     this.stopRun();
     const me = ++this.run;
+    const controller = new AbortController();
+    this.controller = controller;
     this.phase = 'loading';
     this.status = `Loading ${name}…`;
+    this.reading = null;
     this.error = '';
+    const progress = (p: ReadProgress) => {
+      // progress comes through its own channel: it may arrive after the load has ended
+      if (me !== this.run || controller.signal.aborted || this.phase !== 'loading') return;
+      this.reading = p;
+      this.status = `Reading ${name}… ${readingText(p)}`;
+    };
     // one load at a time in the worker, in the order asked, so the last file chosen is the one kept
-    const loading = this.loads.catch(() => undefined).then(get);
+    const loading = this.loads.catch(() => undefined).then(() => get(progress, controller.signal));
     this.loads = loading;
     let view: DatasetView;
     try {
       view = await loading;
     } catch (e) {
       if (me !== this.run) return;
+      this.reading = null;
       this.fail(`Could not load ${name}: ${messageOf(e)}`);
       return;
+    } finally {
+      if (this.controller === controller) this.controller = null;
     }
     if (me !== this.run) return;
+    this.reading = null;
     const x = xAxisFor(view);
     const labels = await this.labelsFor(view, x);
     if (me !== this.run) return;
@@ -389,9 +415,16 @@ export class Playground {
         : `Scoring… ${formatCount(chunk.rowsDone)} of ${formatCount(chunk.rows)} rows`;
   }
 
-  /** Stops the current run (the rows scored so far stay). */
+  /** Stops the current read (the rows read so far are loaded and scored) or run (the rows scored so far stay). */
   stop(): void {
     this.cancelRescore();
+    if (this.phase === 'loading') {
+      // a read can be stopped once it reports (files read in the worker; not the built-in ones)
+      if (!this.controller || this.reading === null) return;
+      this.stopRun();
+      this.status = 'Stopping the read: the rows read so far will be scored…';
+      return;
+    }
     if (this.phase !== 'scoring') return;
     // the run stays current: the worker stops between chunks and answers with what it found (events,
     // rows scored), which the page keeps and can download
@@ -482,8 +515,7 @@ export class Playground {
     const view = this.dataset;
     if (!view) return;
     try {
-      const text = await this.forest.exportCsv();
-      saveText(text, `${baseName(view.name)}-scores.csv`);
+      saveBlob(await this.forest.exportCsv(), `${baseName(view.name)}-scores.csv`);
     } catch (e) {
       this.error = `Could not export the scores: ${messageOf(e)}`;
     }

@@ -11,7 +11,8 @@ import { saveSnapshot, loadSnapshot } from '../forest/snapshot';
 import { compileKernel } from '../kernel/kernel';
 import { resolveOptions, type ForestOptions, type ForestOptionsInput } from '../shared/options';
 import type { KernelSource } from '../kernel/kernel';
-import { parseCsvBlob, parseCsvText, tableToCsv, CsvError, type ColumnInfo, type Table } from '../ingest';
+import { CsvError, type ColumnInfo } from '../ingest';
+import { exportColumnsCsv, readCsvColumns, type ColumnTable, type ReadLimits, type ReadProgress, type ReadStop } from '../ingest/read-columns';
 
 /** What the page needs to chart a dataset (numeric columns and time, no original cells). */
 export interface DatasetView {
@@ -22,7 +23,11 @@ export interface DatasetView {
   time: Float64Array | null;
   numeric: { name: string; values: Float64Array }[];
   warnings: string[];
+  /** Set when reading ended before the end of the file (Stop, or the page's memory limits): what was read. */
+  stopped: ReadStop | null;
 }
+
+export type { ReadProgress, ReadStop } from '../ingest/read-columns';
 
 export interface ScoreRequest {
   /** Numeric columns scored together (one input vector per row). Default: the first numeric column. */
@@ -132,7 +137,9 @@ interface PoolUse {
 export const MAX_WORKERS = 64;
 
 export function createForestApi(kernel: KernelSource, poolSettings: PoolSettings = { workers: 1 }) {
-  let table: Table | null = null;
+  let table: ColumnTable | null = null;
+  /** Stops the read going on (cancel()): it ends with the rows read so far. */
+  let reading: AbortController | null = null;
   let tableName = '';
   let scores: Float64Array | null = null;
   let grades: Float64Array | null = null;
@@ -186,26 +193,48 @@ export function createForestApi(kernel: KernelSource, poolSettings: PoolSettings
       time: t.time ? t.time.slice() : null,
       numeric: [...t.numeric].map(([name, values]) => ({ name, values: values.slice() })),
       warnings: t.warnings,
+      stopped: t.stopped,
     };
   };
 
   const api = {
     /**
-     * Parses a CSV (a File/Blob or its text) in the worker and keeps it for scoring and export. A file
-     * that cannot be scored (no data rows, no numeric column) is rejected and the dataset already loaded
-     * stays. When loads overlap, the one asked last wins.
+     * Reads a CSV (a File/Blob or its text) in the worker, slice by slice, keeping its number and time
+     * columns for scoring (the cells are read again for export). `onProgress` hears of the bytes and rows
+     * read (about every 100 ms). cancel() stops the read: the rows read so far are the dataset (see
+     * `stopped`), as when the file is larger than `limits` allow. A file that cannot be scored (no data
+     * rows, no numeric column) is rejected and the dataset already loaded stays. When loads overlap, the
+     * one asked last wins.
      */
-    async loadCsv(source: Blob | string, name: string): Promise<DatasetView> {
+    async loadCsv(
+      source: Blob | string,
+      name: string,
+      onProgress?: (p: ReadProgress) => void | Promise<void>,
+      limits?: ReadLimits,
+    ): Promise<DatasetView> {
       const me = ++loads;
-      const parsed = typeof source === 'string' ? parseCsvText(source) : await parseCsvBlob(source);
+      reading?.abort();
+      const controller = new AbortController();
+      reading = controller;
+      let parsed: ColumnTable;
+      try {
+        const blob = typeof source === 'string' ? new Blob([source], { type: 'text/csv' }) : source;
+        parsed = await readCsvColumns(blob, {}, onProgress ? (p) => void onProgress(p) : undefined, controller.signal, limits);
+      } finally {
+        if (reading === controller) reading = null;
+      }
+      if (me !== loads) throw new Error(`Loading ${name} was superseded by a newer file.`);
       if (parsed.rows === 0) {
-        throw new CsvError(`${name} has a header line but no data rows. Choose a CSV file with data.`);
+        throw new CsvError(
+          parsed.stopped
+            ? `Reading ${name} was stopped before its first data row. Load it again and let it read.`
+            : `${name} has a header line but no data rows. Choose a CSV file with data.`,
+        );
       }
       if (parsed.numeric.size === 0) {
         const columns = parsed.columns.map((c) => `"${c.name}" (${c.kind})`).join(', ');
         throw new CsvError(`${name} has no numeric column to score; its columns: ${columns}. Choose a file with a column of numbers.`);
       }
-      if (me !== loads) throw new Error(`Loading ${name} was superseded by a newer file.`);
       run++;
       table = parsed;
       tableName = name;
@@ -441,9 +470,10 @@ export function createForestApi(kernel: KernelSource, poolSettings: PoolSettings
       pool = null;
     },
 
-    /** Stops a running score() between chunks (what was scored stays). */
+    /** Stops a running read (loadCsv: the rows read so far are kept) and score() between chunks (what was scored stays). */
     cancel(): void {
       run++;
+      reading?.abort();
     },
 
     /**
@@ -468,13 +498,14 @@ export function createForestApi(kernel: KernelSource, poolSettings: PoolSettings
     },
 
     /**
-     * The loaded dataset as CSV: every original row and column, plus score, grade, threshold (empty where
-     * none) and expected_<column> for each scored column (filled where grade > 0).
+     * The loaded dataset as CSV (a Blob: the file is read again, slice by slice, so its size does not
+     * matter): every original row and column, plus score, grade, threshold (empty where none),
+     * expected_<column> for each scored column (filled where grade > 0) and imputed.
      */
-    async exportCsv(): Promise<string> {
+    async exportCsv(): Promise<Blob> {
       if (!table) throw new Error('No dataset is loaded.');
       const none = () => new Float64Array(table!.rows).fill(NaN);
-      const extra = [
+      const extra: { name: string; values: ArrayLike<number> | ArrayLike<string> }[] = [
         { name: 'score', values: scores ?? none() },
         { name: 'grade', values: grades ?? none() },
         { name: 'threshold', values: thresholds ?? none() },
@@ -486,9 +517,8 @@ export function createForestApi(kernel: KernelSource, poolSettings: PoolSettings
         columns.forEach((c, j) => extra.push({ name: `expected_${c}`, values: byColumn[j] }));
       }
       const flags = imputed;
-      const columnsOut: { name: string; values: ArrayLike<number> | ArrayLike<string> }[] = extra;
-      if (flags) columnsOut.push({ name: 'imputed', values: Array.from(flags, (v) => String(v === 1)) });
-      return tableToCsv(table, columnsOut);
+      if (flags) extra.push({ name: 'imputed', values: Array.from(flags, (v) => (v === 1 ? 'true' : 'false')) });
+      return exportColumnsCsv(table, extra);
     },
 
     // --- a forest fed directly, for dashboards that stream their own rows ---

@@ -27,7 +27,7 @@ describe('score() with workers', () => {
     for (const workers of [1, 2, 3, 2]) {
       const chunks: ScoreChunk[] = [];
       const summary = await api.score({ ...request, workers }, (c) => void chunks.push(c));
-      runs.push({ summary, chunks, csv: await api.exportCsv() });
+      runs.push({ summary, chunks, csv: await (await api.exportCsv()).text() });
       expect(summary.workers).toBe(workers);
     }
     const [one, ...others] = runs;
