@@ -3,6 +3,7 @@ import { CsvStreamReader } from '../ingest/stream';
 import type { CsvSummary } from '../ingest/stream';
 import { DELIMITER_NAMES } from '../ingest/sniff';
 import { isoString } from '../ingest/time';
+import { defaultColumn } from '../ingest/columns';
 import { openSource, Progress, pump } from './input';
 import type { Context, Values } from './main';
 import { readingOptions } from './options';
@@ -84,9 +85,9 @@ function readable(name: string, j: InspectJson, detectedOn: number): string {
   const rows = [['column', 'kind', 'missing', 'min', 'max'], ...j.columns.map((c) => [c.name, c.kind, String(c.missing), value(c.kind, c.min), value(c.kind, c.max)])];
   const widths = rows[0]!.map((_, k) => Math.max(...rows.map((r) => r[k]!.length)));
   for (const r of rows) lines.push('  ' + r.map((cell, k) => (k === 2 ? cell.padStart(widths[k]!) : cell.padEnd(widths[k]!))).join('  ').trimEnd());
-  const numeric = j.columns.filter((c) => c.kind === 'number').map((c) => c.name);
+  const chosen = defaultColumn(j.columns, j.rows);
   lines.push('');
-  lines.push(numeric.length ? `rcf score would score "${numeric[0]}" by default (--column picks others)` : 'no numeric column: nothing to score');
+  lines.push(chosen !== null ? `rcf score would score "${chosen}" by default (--column picks others)` : 'no numeric column: nothing to score');
   if (j.warnings.length) {
     lines.push('');
     lines.push('warnings:');

@@ -14,6 +14,7 @@ import {
 } from '../shared/options';
 import { csvHeaderLine, csvLine, formatNumber, outputNames } from '../ingest/export';
 import { CsvStreamReader } from '../ingest/stream';
+import { defaultColumn } from '../ingest/columns';
 import type { CsvLayout, RowBatch } from '../ingest/stream';
 import { UsageError } from './errors';
 import { openSource, Progress, pump } from './input';
@@ -101,7 +102,7 @@ function pickColumns(layout: CsvLayout, given: string[] | undefined, file: strin
     if (numeric.length === 0) {
       throw new UsageError(`${file} has no numeric column to score (columns: ${layout.header.join(', ')}).`);
     }
-    return [layout.header.indexOf(numeric[0]!)];
+    return [layout.header.indexOf(defaultColumn(layout.columns, layout.rows)!)];
   }
   return wanted.map((name) => {
     const index = layout.header.indexOf(name);

@@ -155,7 +155,8 @@ export function composeWarnings(p: WarningParts): string[] {
   const header = p.header;
   const width = header.length;
   const rows = p.rows;
-  if (width === 1 && p.delimiterDetected) {
+  // one column of numbers is a plain series; one column of text may be a file with another delimiter
+  if (width === 1 && p.delimiterDetected && p.kinds[0] !== 'number') {
     warnings.push('Only one column found: no comma, semicolon, tab or pipe separates the header names.');
   }
   const s = p.shape;
@@ -483,7 +484,9 @@ export class TableBuilder {
       // readings with three decimals); a comma is a decimal comma in a semicolon file (European locales)
       // and a thousands separator elsewhere.
       decimal = ambComma > 0 && facts.delimiter === ';' ? COMMA : DOT;
-      decimalNote =
+      // in a comma-separated file a dot is a decimal point (its thousands separators would be commas, and
+      // its decimal commas would split cells): nothing worth a warning
+      if (!(decimal === DOT && ambComma === 0 && facts.delimiter === ',')) decimalNote =
         `Numbers such as ${quote(ambExample)} (line ${firstAmb}) could have a decimal separator or a thousands separator; ` +
         `read with a decimal ${decimal === COMMA ? 'comma' : 'point'} (${quote(ambExample)} = ${parseNumber(ambExample, decimal)}). Set the decimal option if that is wrong.`;
     } else {

@@ -26,6 +26,7 @@ import { BUILT_INS, builtInByFile, DEFAULT_BUILT_IN, type DatasetSource } from '
 import { generate, toCsv } from './synthetic';
 import { caughtWindows, findLabelColumn, isLabelColumn, nabLabelsFor, unknownFiles, windowsFromColumn } from './labels';
 import { clampRange, isFull, panRange, rangeAround, zoomRange, type Range } from './view';
+import { defaultColumn } from '../ingest/columns';
 
 /** The dataset the page opens with (public/datasets/, see its README for provenance). */
 export const BUILT_IN = {
@@ -244,7 +245,9 @@ export class Playground {
     const columns = view.numeric.map((c) => c.name);
     const scorable = columns.filter((c) => !isLabelColumn(c));
     const wanted = this.pendingColumn;
-    this.column = wanted && scorable.includes(wanted) ? wanted : (scorable[0] ?? columns[0]);
+    // by default the first column worth scoring: not a label column, not a row index
+    const chosen = defaultColumn(view.columns, view.rows, isLabelColumn);
+    this.column = wanted && scorable.includes(wanted) ? wanted : (chosen ?? scorable[0] ?? columns[0]);
     this.view = this.pendingView ? this.fit(x, this.pendingView) : null;
     this.pendingView = null;
     this.pendingColumn = null;

@@ -11,7 +11,7 @@ import { saveSnapshot, loadSnapshot } from '../forest/snapshot';
 import { compileKernel } from '../kernel/kernel';
 import { resolveOptions, type ForestOptions, type ForestOptionsInput } from '../shared/options';
 import type { KernelSource } from '../kernel/kernel';
-import { CsvError, type ColumnInfo } from '../ingest';
+import { CsvError, defaultColumn, type ColumnInfo } from '../ingest';
 import { exportColumnsCsv, readCsvColumns, type ColumnTable, type ReadLimits, type ReadProgress, type ReadStop } from '../ingest/read-columns';
 
 /** What the page needs to chart a dataset (numeric columns and time, no original cells). */
@@ -260,7 +260,8 @@ export function createForestApi(kernel: KernelSource, poolSettings: PoolSettings
       const t = table;
       const me = ++run;
       const numericNames = [...t.numeric.keys()];
-      const columns = request.columns?.length ? request.columns : numericNames.slice(0, 1);
+      const chosen = defaultColumn(t.columns, t.rows);
+      const columns = request.columns?.length ? request.columns : chosen !== null ? [chosen] : [];
       if (columns.length === 0) {
         throw new Error('This file has no numeric column to score: it needs at least one column of numbers.');
       }

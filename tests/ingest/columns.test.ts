@@ -119,3 +119,20 @@ describe('columns', () => {
     expect(t.columns[999]).toMatchObject({ name: 'sensor 998', kind: 'number', missing: 0 });
   });
 });
+
+describe('the column scored by default', () => {
+  it('is the first number column that is not a row index', async () => {
+    const { defaultColumn } = await import('../../src/ingest/columns');
+    const pick = (text: string) => {
+      const t = parseCsvText(text);
+      return defaultColumn(t.columns, t.rows);
+    };
+    expect(pick('Unnamed: 0,temp\n0,1.5\n1,2.5\n2,0.5\n')).toBe('temp');
+    expect(pick(',temp\n0,1.5\n1,2.5\n2,0.5\n')).toBe('temp'); // an unnamed first column of 0, 1, 2, … (pandas' index)
+    expect(pick('id,temp\n17,1.5\n4,2.5\n9,0.5\n')).toBe('temp'); // named like an index
+    expect(pick('seq,temp\n1,1.5\n2,2.5\n3,0.5\n4,7\n')).toBe('temp'); // 1..n with no gap
+    expect(pick('count,temp\n3,1.5\n1,2.5\n9,0.5\n')).toBe('count'); // a real number column first
+    expect(pick('index,n\n0,0\n1,1\n2,2\n')).toBe('index'); // every one looks like an index: the first
+    expect(pick('when,label\n2024-01-01,x\n')).toBeNull();
+  });
+});

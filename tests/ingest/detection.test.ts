@@ -81,9 +81,14 @@ const cases: Case[] = [
     expect: { delimiter: '\t', header: ['a', 'b;c'], noWarnings: [/Delimiter/] },
   },
   {
-    name: 'one column: no delimiter at all',
+    name: 'one column of numbers: no delimiter, and nothing to warn about',
     text: 'value\n1.5\n2.5\n',
-    expect: { header: ['value'], numeric: { value: [1.5, 2.5] }, warnings: [/Only one column/] },
+    expect: { header: ['value'], numeric: { value: [1.5, 2.5] }, noWarnings: [/Only one column/] },
+  },
+  {
+    name: 'one column of text: perhaps another delimiter, said',
+    text: 'when value\n2024-01-01 1.5\nx 2.5\n',
+    expect: { header: ['when value'], warnings: [/Only one column found/] },
   },
   {
     name: 'one column of decimal-comma numbers is not split at the commas',
@@ -205,9 +210,9 @@ const cases: Case[] = [
     expect: { decimal: ',', numeric: { a: [1.234, 5.678] }, warnings: [/could have a decimal separator or a thousands separator/] },
   },
   {
-    name: 'ambiguous "1.234" in a comma file is read with a decimal point, with a warning',
+    name: '"1.234" in a comma file is read with a decimal point, without a warning (commas separate cells)',
     text: 'a,b\n1.234,x\n5.678,y\n',
-    expect: { decimal: '.', numeric: { a: [1.234, 5.678] }, warnings: [/could have a decimal separator/] },
+    expect: { decimal: '.', numeric: { a: [1.234, 5.678] }, noWarnings: [/could have a decimal separator/] },
   },
   {
     name: 'ambiguous "85.123" in a semicolon file is read with a decimal point, with a warning',
