@@ -58,6 +58,11 @@ Scoring (score):
                        zero   use 0
                        skip   leave the row out of the forest; its score is empty
                        error  stop with exit code 2, naming the line and column
+  --gaps POLICY        gaps in time (more than 5 × the usual step between rows; needs a time column):
+                       leave  as they are (default): the row after a gap follows the row before
+                       zero   first feed the forest one row of zeros per missing step
+                       carry  first feed it the last row's values once per missing step
+                       (at most sampleSize rows per gap; fill rows are not written out)
   --seed N             random seed (default 42); same seed, file and options give the same scores
   --workers N          worker threads the trees are shared among, to use several cores (default 1: none,
                        the trees run in the main thread; at most 64, and one per tree). The scores are the
@@ -161,6 +166,7 @@ function parse(argv: string[]) {
       'time-decay': { type: 'string' },
       'output-after': { type: 'string' },
       missing: { type: 'string' },
+      gaps: { type: 'string' },
       mode: { type: 'string' },
       z: { type: 'string' },
       attribution: { type: 'boolean' },
@@ -182,7 +188,7 @@ function parse(argv: string[]) {
   });
 }
 
-const SCORE_ONLY = ['column', 'trees', 'sample-size', 'shingle-size', 'time-decay', 'output-after', 'missing', 'seed', 'workers', 'format'] as const;
+const SCORE_ONLY = ['column', 'trees', 'sample-size', 'shingle-size', 'time-decay', 'output-after', 'missing', 'gaps', 'seed', 'workers', 'format'] as const;
 
 /** stdout errors (EPIPE) of this process, watched once. */
 let pipeBroken = false;

@@ -15,6 +15,7 @@ import {
 import { csvHeaderLine, csvLine, formatNumber, outputNames } from '../ingest/export';
 import { CsvStreamReader } from '../ingest/stream';
 import { defaultColumn } from '../ingest/columns';
+import { GapFiller, GAP_POLICIES, gather, usualStep, type GapPolicy } from '../forest/gaps';
 import type { CsvLayout, RowBatch } from '../ingest/stream';
 import { UsageError } from './errors';
 import { openSource, Progress, pump } from './input';
@@ -52,6 +53,12 @@ export function forestOptions(values: Values): ForestOptionsInput {
     missingValues: missing as MissingValues | undefined,
     scoringMode: scoringModeOption(values.mode),
   };
+}
+
+function gapsOption(gaps: string | undefined): GapPolicy {
+  if (gaps === undefined) return 'leave';
+  if (!(GAP_POLICIES as readonly string[]).includes(gaps)) throw new UsageError(`--gaps takes one of ${GAP_POLICIES.join(', ')}; got "${gaps}".`);
+  return gaps as GapPolicy;
 }
 
 function scoringModeOption(mode: string | undefined): ScoringMode | undefined {
@@ -143,6 +150,7 @@ export async function score(file: string, values: Values, ctx: Context): Promise
   if (format !== 'csv' && format !== 'jsonl') throw new UsageError(`--format takes csv or jsonl; got "${format}".`);
   const options = forestOptions(values);
   resolveOptions(options); // fail fast on bad options, before reading the file
+  const gapPolicy = gapsOption(values.gaps);
   const workers = workersOption(values.workers);
   const reading = readingOptions(values);
   const module = await RandomCutForest.compile(io.kernel);
@@ -161,6 +169,8 @@ export async function score(file: string, values: Values, ctx: Context): Promise
   /** One chunk behind the forest, for the expected values of alerting rows (src/forest/detector.ts). */
   let follower: RandomCutForest | null = null;
   const withExpected = !values['no-expected'];
+  /** Fills gaps in time (--gaps zero|carry); made with the first rows (their usual step); null: none. */
+  let gapFiller: GapFiller | null | undefined;
   const z = zOption(values.z);
   const withAttribution = Boolean(values.attribution);
   const saveTo = values.save;
@@ -317,23 +327,44 @@ export async function score(file: string, values: Values, ctx: Context): Promise
 
   const processBatch = async (batch: RowBatch): Promise<string> => {
     const m = columns.length;
-    const input = new Float64Array(batch.rows * m);
+    const rows = new Float64Array(batch.rows * m);
     for (let j = 0; j < m; j++) {
       const values = batch.numeric.get(names[j]!)!;
-      for (let r = 0; r < batch.rows; r++) input[r * m + j] = values[r]!;
+      for (let r = 0; r < batch.rows; r++) rows[r * m + j] = values[r]!;
     }
-    const scores = new Float64Array(batch.rows);
+    // --gaps zero|carry: the rows that fill gaps in time go in first (src/forest/gaps.ts); `at` says where
+    // each row of the file went among them
+    if (gapFiller === undefined) {
+      gapFiller = gapPolicy !== 'leave' && batch.time ? new GapFiller(gapPolicy, m, usualStep(batch.time), forest!.options.sampleSize) : null;
+    }
+    const filled = gapFiller && batch.time ? gapFiller.fill(rows, batch.time) : null;
+    const input = filled ? filled.rows : rows;
+    const at = filled ? filled.at : null;
+    const total = input.length / m;
     const D = forest!.dimensions;
+    const fScores = new Float64Array(total);
+    const fConfidence = new Float64Array(total);
+    const fImputed = new Uint8Array(total);
+    const fAttribution = withAttribution ? new Float64Array(total * 2 * D) : null;
+    const scores = at ? new Float64Array(batch.rows) : fScores;
     const out: Outputs = {
       scores,
       grades: new Float64Array(batch.rows),
       thresholds: new Float64Array(batch.rows),
-      attribution: withAttribution ? new Float64Array(batch.rows * 2 * D) : null,
+      attribution: at ? (withAttribution ? new Float64Array(batch.rows * 2 * D) : null) : fAttribution,
       expected: follower ? new Float64Array(batch.rows * m).fill(NaN) : null,
-      imputed: new Uint8Array(batch.rows),
+      imputed: at ? new Uint8Array(batch.rows) : fImputed,
     };
-    const confidence = new Float64Array(batch.rows);
+    const confidence = at ? new Float64Array(batch.rows) : fConfidence;
+    /** Grades the file's rows [0, count) (their scores taken out from among the fill rows first). */
     const grade = (count: number) => {
+      if (at) {
+        const taken = at.subarray(0, count);
+        gather(fScores, taken, 1, scores);
+        gather(fConfidence, taken, 1, confidence);
+        for (let r = 0; r < count; r++) out.imputed[r] = fImputed[at[r]!]!;
+        if (fAttribution && out.attribution) gather(fAttribution, taken, 2 * D, out.attribution);
+      }
       const alerts: number[] = [];
       for (let r = 0; r < count; r++) {
         const g = thresholder!.grade(gradedRows++, scores[r]!, confidence[r]);
@@ -342,23 +373,28 @@ export async function score(file: string, values: Values, ctx: Context): Promise
         if (g.grade > 0) alerts.push(r);
       }
       if (follower && out.expected) {
-        const values = follower.replay(input.subarray(0, count * m), alerts);
+        // the follower learns every row the forest learnt, fill rows too
+        const learnt = !at ? count : count < batch.rows ? at[count]! : total;
+        const values = follower.replay(input.subarray(0, learnt * m), at ? alerts.map((r) => at[r]!) : alerts);
         alerts.forEach((r, i) => out.expected!.set(values.subarray(i * m, (i + 1) * m), r * m));
       }
     };
     try {
-      await forest!.process(input, scores, {
-        imputed: out.imputed, confidence, ...(out.attribution ? { attribution: out.attribution } : {}),
+      await forest!.process(input, fScores, {
+        imputed: fImputed, confidence: fConfidence, ...(fAttribution ? { attribution: fAttribution } : {}),
       });
     } catch (e) {
       if (!(e instanceof MissingValueError)) throw e;
-      // rows before it were scored: write them, then stop
-      grade(e.row);
-      const text = formatRows(batch, out, e.row);
-      written += e.row;
-      const line = batch.lines[e.row]!;
+      // rows before it were scored: write them, then stop (a missing value is met at a row of the file:
+      // a fill row carries the row before it, which was met first)
+      let row = e.row;
+      if (at) for (row = 0; row < batch.rows && at[row]! < e.row; row++);
+      grade(row);
+      const text = formatRows(batch, out, row);
+      written += row;
+      const line = batch.lines[row]!;
       const column = names[e.column]!;
-      const cell = batch.cells[e.row]![columns[e.column]!]!;
+      const cell = batch.cells[row]![columns[e.column]!]!;
       throw Object.assign(
         new UsageError(
           `${name}: line ${line}, column "${column}": ${cell === '' ? 'the value is missing (empty cell)' : `${JSON.stringify(cell)} is not a number`}, ` +
@@ -434,6 +470,8 @@ export async function score(file: string, values: Values, ctx: Context): Promise
     notes.push(`${plural(stats.clampedRows, 'row')} had values beyond ±3.4e38 (the kernel's f32 range), scored as ±3.4e38`);
   }
   if (stats.skippedRows) notes.push(`${plural(stats.skippedRows, 'row was', 'rows were')} left out for missing values`);
+  if (gapFiller) notes.push(gapFiller.describe());
+  else if (gapPolicy !== 'leave') notes.push(`--gaps ${gapPolicy} did nothing: the file has no time column`);
   if (scored === 0 && summary.rows > 0) {
     const warm = Math.max(o.outputAfter, o.shingleSize - 1);
     ctx.err(

@@ -209,7 +209,8 @@ export function composeWarnings(p: WarningParts): string[] {
     if (check.gaps) {
       warnings.push(
         `Time column "${name}": ${plural(check.gaps, 'gap is', 'gaps are')} longer than ${GAP_FACTOR} × the usual step of ${formatDuration(check.medianStep)} ` +
-          `(first at line ${check.firstGapLine}; the longest, ${formatDuration(check.largestGap)}, ends at line ${check.largestGapLine}).`,
+          `(first at line ${check.firstGapLine}; the longest, ${formatDuration(check.largestGap)}, ends at line ${check.largestGapLine}). ` +
+          'They are left as they are; the gaps option (leave, zero, carry) can fill them before scoring.',
       );
     }
   } else if (p.noTimeColumn) {

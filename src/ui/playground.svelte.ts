@@ -27,6 +27,7 @@ import { generate, toCsv } from './synthetic';
 import { caughtWindows, findLabelColumn, isLabelColumn, nabLabelsFor, unknownFiles, windowsFromColumn } from './labels';
 import { clampRange, isFull, panRange, rangeAround, zoomRange, type Range } from './view';
 import { defaultColumn } from '../ingest/columns';
+import type { GapPolicy } from '../forest/gaps';
 
 /** The dataset the page opens with (public/datasets/, see its README for provenance). */
 export const BUILT_IN = {
@@ -100,6 +101,8 @@ export class Playground {
   /** Options of the current or last run, as resolved (with outputAfter, timeDecay), and its z. */
   options = $state.raw<ForestOptions | null>(null);
   runZ = $state(DEFAULT_SETTINGS.z);
+  /** How the current or last run treated gaps in time. */
+  runGaps = $state<GapPolicy>('leave');
   /** Anomaly events of the last finished run (one per incident). */
   events = $state.raw<AnomalyEvent[]>([]);
   phase = $state<Phase>('idle');
@@ -344,6 +347,12 @@ export class Playground {
     this.peakRow = -1;
     this.options = options;
     this.runZ = this.settings.z;
+    // gaps can be filled only where there are times
+    const gaps = view.timeColumn !== null ? this.settings.gaps : 'leave';
+    if (gaps !== this.settings.gaps) {
+      this.runNote = `${this.runNote ? `${this.runNote} ` : ''}gaps: ${this.settings.gaps} has nothing to fill: the file has no time column.`;
+    }
+    this.runGaps = gaps;
     this.summary = null;
     this.error = '';
     this.version++;
@@ -359,6 +368,7 @@ export class Playground {
           options: input,
           threshold: thresholdInput(this.settings),
           chunkRows,
+          gaps,
           fromModel: this.useModel,
         },
         (chunk) => this.onChunk(me, chunk),
@@ -367,6 +377,7 @@ export class Playground {
       if (me !== this.run) return;
       this.summary = summary;
       this.options = summary.options;
+      if (summary.gaps) this.runNote = `${this.runNote ? `${this.runNote} ` : ''}${summary.gaps}.`;
       // stopped: the events of the rows on screen (the worker may have finished one more chunk)
       this.events = summary.cancelled ? summary.events.filter((e) => e.start < this.rowsDone) : summary.events;
       this.phase = summary.cancelled ? 'stopped' : 'done';

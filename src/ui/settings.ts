@@ -8,6 +8,7 @@ import {
   LIMITS, MISSING_VALUES, resolveOptions, SCORING_MODES, type ForestOptions, type MissingValues, type ScoringMode,
 } from '../shared/options';
 import { DEFAULT_THRESHOLD, type ThresholdOptions } from '../forest/thresholder';
+import { GAP_POLICIES, type GapPolicy } from '../forest/gaps';
 import { formatCount } from './format';
 
 export interface Settings {
@@ -22,6 +23,8 @@ export interface Settings {
   scoringMode: ScoringMode;
   normalize: boolean;
   missingValues: MissingValues;
+  /** Gaps in time: left, or filled with zeros or the last values first (src/forest/gaps.ts). */
+  gaps: GapPolicy;
   /** Threshold: deviations above the mean score where an alert is raised. */
   z: number;
 }
@@ -31,7 +34,7 @@ export const SETTING_NAMES = ['numberOfTrees', 'sampleSize', 'shingleSize', 'see
 export type IntegerSetting = (typeof SETTING_NAMES)[number];
 export const SETTING_KEYS = [
   'numberOfTrees', 'sampleSize', 'shingleSize', 'timeDecay', 'outputAfter', 'seed', 'scoringMode', 'normalize',
-  'missingValues', 'z',
+  'missingValues', 'gaps', 'z',
 ] as const satisfies readonly (keyof Settings)[];
 
 /** Limits of z on the page (the thresholder takes any positive number). */
@@ -50,6 +53,7 @@ export const DEFAULT_SETTINGS: Settings = (() => {
     scoringMode: o.scoringMode,
     normalize: o.normalize,
     missingValues: o.missingValues,
+    gaps: 'leave',
     z: DEFAULT_THRESHOLD.z,
   };
 })();
@@ -113,6 +117,8 @@ export function parseSetting(name: keyof Settings, text: string): Settings[keyof
       return (SCORING_MODES as readonly string[]).includes(text) ? (text as ScoringMode) : undefined;
     case 'missingValues':
       return (MISSING_VALUES as readonly string[]).includes(text) ? (text as MissingValues) : undefined;
+    case 'gaps':
+      return (GAP_POLICIES as readonly string[]).includes(text) ? (text as GapPolicy) : undefined;
     case 'normalize':
       return text === 'true' || text === '1' ? true : text === 'false' || text === '0' ? false : undefined;
     case 'timeDecay':
@@ -124,8 +130,8 @@ export function parseSetting(name: keyof Settings, text: string): Settings[keyof
   }
 }
 
-/** One line of the settings of a run: "numberOfTrees 50 · sampleSize 256 · …" (resolved values). */
-export function describeSettings(o: ForestOptions, z: number): { name: string; value: string }[] {
+/** One line of the settings of a run: "numberOfTrees 50 · sampleSize 256 · …" (resolved values; gaps when filled). */
+export function describeSettings(o: ForestOptions, z: number, gaps: GapPolicy = 'leave'): { name: string; value: string }[] {
   const decay = o.timeDecay === 0 ? '0' : o.timeDecay.toPrecision(3).replace(/\.?0+$/, '');
   return [
     { name: 'numberOfTrees', value: String(o.numberOfTrees) },
@@ -137,6 +143,7 @@ export function describeSettings(o: ForestOptions, z: number): { name: string; v
     { name: 'z', value: String(z) },
     { name: 'normalize', value: o.normalize ? 'on' : 'off' },
     { name: 'missingValues', value: o.missingValues },
+    ...(gaps !== 'leave' ? [{ name: 'gaps', value: gaps }] : []),
     { name: 'seed', value: String(o.seed) },
   ];
 }

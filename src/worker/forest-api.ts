@@ -8,6 +8,7 @@ import { ShardedForest } from '../pool/sharded-forest';
 import { ShardPool, type SpawnShard } from '../pool/pool';
 import { thresholderFor, type AnomalyEvent, type ThresholdOptions, type Thresholder } from '../forest/thresholder';
 import { saveSnapshot, loadSnapshot } from '../forest/snapshot';
+import { GapFiller, GAP_POLICIES, gather, usualStep, type GapPolicy } from '../forest/gaps';
 import { compileKernel } from '../kernel/kernel';
 import { resolveOptions, type ForestOptions, type ForestOptionsInput } from '../shared/options';
 import type { KernelSource } from '../kernel/kernel';
@@ -45,6 +46,11 @@ export interface ScoreRequest {
   workers?: number;
   /** Keep each row's attribution, for explain(). Scoring mode 'score' only. Default false. */
   attribution?: boolean;
+  /**
+   * Gaps in time (much longer than the usual step): left as they are (default), or filled with rows of
+   * zeros or of the last values before scoring the row after them (src/forest/gaps.ts). Needs a time column.
+   */
+  gaps?: GapPolicy;
   /**
    * Go on from the model loaded with loadModel() (its options, its thresholder; one thread) instead of a
    * new forest: the dataset's rows continue the stream the model has seen.
@@ -112,6 +118,8 @@ export interface ScoreSummary {
   workers: number;
   /** One per incident: start (first alert row), end, peak row, score and grade. */
   events: AnomalyEvent[];
+  /** How gaps in time were filled ("3 gaps filled with 412 rows of zeros"), or null when they were not. */
+  gaps: string | null;
 }
 
 const yieldToMessages = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
@@ -145,7 +153,7 @@ export function createForestApi(kernel: KernelSource, poolSettings: PoolSettings
   let grades: Float64Array | null = null;
   let thresholds: Float64Array | null = null;
   /** What the last score() ran on, for expected values (computed on demand: expectedValues()). */
-  let lastRun: { columns: string[]; options: ForestOptions; rows: number; fromModel: boolean; thresholder: Thresholder } | null = null;
+  let lastRun: { columns: string[]; options: ForestOptions; rows: number; fromModel: boolean; thresholder: Thresholder; gaps: GapPolicy } | null = null;
   /** A model file loaded by loadModel(), to go on from. */
   let model: Uint8Array | null = null;
   /** A forest in the state the last score() started from: a new one, or the loaded model. */
@@ -153,6 +161,23 @@ export function createForestApi(kernel: KernelSource, poolSettings: PoolSettings
     run.fromModel && model
       ? (await loadSnapshot(model, await compileKernel(kernel))).forest
       : RandomCutForest.create(run.options, kernel);
+  /** A gap filler for a run over the table's rows, or null when gaps are left as they are. */
+  const fillerFor = (t: ColumnTable, gaps: GapPolicy, columns: number, options: ForestOptions): GapFiller | null =>
+    gaps === 'leave' || !t.time ? null : new GapFiller(gaps, columns, usualStep(t.time), options.sampleSize);
+  /**
+   * Rows [0, upTo) of a run's columns as its forest saw them (with the rows that filled gaps), and the
+   * index among them of each row of the table (null: the same).
+   */
+  const runInput = (r: NonNullable<typeof lastRun>, upTo: number): { input: Float64Array; at: Int32Array | null } => {
+    const m = r.columns.length;
+    const source = r.columns.map((c) => table!.numeric.get(c)!);
+    const input = new Float64Array(upTo * m);
+    for (let i = 0; i < upTo; i++) for (let j = 0; j < m; j++) input[i * m + j] = source[j][i];
+    const filler = fillerFor(table!, r.gaps, m, r.options);
+    if (!filler) return { input, at: null };
+    const filled = filler.fill(input, table!.time!.subarray(0, upTo));
+    return { input: filled.rows, at: filled.at };
+  };
   let attribution: Float64Array | null = null;
   let imputed: Uint8Array | null = null;
   let expected: ExpectedValue[] | null = null;
@@ -270,6 +295,11 @@ export function createForestApi(kernel: KernelSource, poolSettings: PoolSettings
           throw new Error(`Column "${c}" is not a numeric column of this file; numeric columns: ${numericNames.join(', ') || 'none'}.`);
         }
       }
+      const gaps = request.gaps ?? 'leave';
+      if (!GAP_POLICIES.includes(gaps)) throw new Error(`gaps must be one of ${GAP_POLICIES.join(', ')}; got ${String(gaps)}.`);
+      if (gaps !== 'leave' && !t.time) {
+        throw new Error(`gaps: '${gaps}' fills gaps in time, and this file has no time column; use gaps: 'leave'.`);
+      }
       const fromModel = Boolean(request.fromModel);
       if (fromModel && !model) throw new Error('No model is loaded: load a model file first.');
       const restored = fromModel ? await loadSnapshot(model!, await compileKernel(kernel)) : null;
@@ -320,6 +350,7 @@ export function createForestApi(kernel: KernelSource, poolSettings: PoolSettings
         imputed = new Uint8Array(t.rows);
         const thresholder = restored?.thresholder ?? thresholderFor(options, request.threshold);
         const firstRow = thresholder.rowsGraded; // a model goes on counting rows where it stopped
+        const filler = fillerFor(t, gaps, m, options);
         const chunkRows = Math.max(64, request.chunkRows ?? 4096);
         const rows = new Float64Array(chunkRows * m);
         const confidence = new Float64Array(chunkRows);
@@ -333,11 +364,29 @@ export function createForestApi(kernel: KernelSource, poolSettings: PoolSettings
           const n = Math.min(chunkRows, t.rows - done);
           for (let r = 0; r < n; r++) for (let j = 0; j < m; j++) rows[r * m + j] = source[j][done + r];
           const out = all.subarray(done, done + n);
-          await f.process(rows.subarray(0, n * m), out, {
-            imputed: imputed.subarray(done, done + n),
-            confidence,
-            ...(attribution ? { attribution: attribution.subarray(done * 2 * D, (done + n) * 2 * D) } : {}),
-          });
+          const rowAttribution = attribution ? attribution.subarray(done * 2 * D, (done + n) * 2 * D) : null;
+          if (filler) {
+            // the rows that fill gaps go in first; only the table's rows are kept
+            const filled = filler.fill(rows.subarray(0, n * m), t.time!.subarray(done, done + n));
+            const total = filled.rows.length / m;
+            const fOut = new Float64Array(total);
+            const fImputed = new Float64Array(total);
+            const fConfidence = new Float64Array(total);
+            const flags = new Uint8Array(total);
+            const fAttribution = rowAttribution ? new Float64Array(total * 2 * D) : null;
+            await f.process(filled.rows, fOut, { imputed: flags, confidence: fConfidence, ...(fAttribution ? { attribution: fAttribution } : {}) });
+            fImputed.set(flags);
+            gather(fOut, filled.at, 1, out);
+            gather(fConfidence, filled.at, 1, confidence);
+            for (let r = 0; r < n; r++) imputed[done + r] = flags[filled.at[r]];
+            if (fAttribution && rowAttribution) gather(fAttribution, filled.at, 2 * D, rowAttribution);
+          } else {
+            await f.process(rows.subarray(0, n * m), out, {
+              imputed: imputed.subarray(done, done + n),
+              confidence,
+              ...(rowAttribution ? { attribution: rowAttribution } : {}),
+            });
+          }
           if (run !== me) {
             // stopped while the shards worked (a pool lets messages in meanwhile): this chunk is not
             // reported, so it is not kept either; no chunk goes out after a newer score() or cancel()
@@ -364,7 +413,7 @@ export function createForestApi(kernel: KernelSource, poolSettings: PoolSettings
         }
         let scored = 0;
         for (let i = 0; i < done; i++) if (!Number.isNaN(all[i])) scored++;
-        lastRun = { columns, options, rows: done, fromModel, thresholder };
+        lastRun = { columns, options, rows: done, fromModel, thresholder, gaps };
         return {
           rows: done,
           scored,
@@ -379,6 +428,7 @@ export function createForestApi(kernel: KernelSource, poolSettings: PoolSettings
           events: thresholder.events
             .filter((e) => e.start >= firstRow)
             .map((e) => ({ ...e, start: e.start - firstRow, end: e.end - firstRow, peak: e.peak - firstRow })),
+          gaps: filler ? filler.describe() : null,
         };
       } finally {
         if (f instanceof ShardedForest) void f.dispose();
@@ -406,11 +456,9 @@ export function createForestApi(kernel: KernelSource, poolSettings: PoolSettings
       if (attribution) a = attribution.subarray(row * 2 * D, (row + 1) * 2 * D);
       else {
         // not kept while scoring: replay the rows before it (update only) and attribute this one
-        const source = columns.map((c) => table!.numeric.get(c)!);
-        const input = new Float64Array((row + 1) * m);
-        for (let r = 0; r <= row; r++) for (let j = 0; j < m; j++) input[r * m + j] = source[j][r];
+        const { input, at } = runInput(lastRun, row + 1);
         a = new Float64Array(2 * D);
-        (await startingForest(lastRun)).replay(input, [row], undefined, a);
+        (await startingForest(lastRun)).replay(input, [at ? at[row] : row], undefined, a);
       }
       const high = new Array<number>(m).fill(0);
       const low = new Array<number>(m).fill(0);
@@ -447,13 +495,8 @@ export function createForestApi(kernel: KernelSource, poolSettings: PoolSettings
       if (!table || !lastRun || lastRun.rows < table.rows) {
         throw new Error('Score the whole dataset first: a model is saved from a complete run.');
       }
-      const { columns, rows } = lastRun;
-      const m = columns.length;
-      const source = columns.map((c) => table!.numeric.get(c)!);
-      const input = new Float64Array(rows * m);
-      for (let r = 0; r < rows; r++) for (let j = 0; j < m; j++) input[r * m + j] = source[j][r];
       const f = await startingForest(lastRun);
-      f.process(input);
+      f.process(runInput(lastRun, lastRun.rows).input);
       return saveSnapshot(f, lastRun.thresholder, lastRun.columns);
     },
 
@@ -486,14 +529,12 @@ export function createForestApi(kernel: KernelSource, poolSettings: PoolSettings
     async expectedValues(): Promise<ExpectedValue[]> {
       if (!table || !lastRun || !grades) return [];
       if (expected) return expected;
-      const { columns, options, rows } = lastRun;
+      const { columns, rows } = lastRun;
       const m = columns.length;
-      const source = columns.map((c) => table!.numeric.get(c)!);
-      const input = new Float64Array(rows * m);
-      for (let r = 0; r < rows; r++) for (let j = 0; j < m; j++) input[r * m + j] = source[j][r];
+      const { input, at } = runInput(lastRun, rows);
       const alerts: number[] = [];
       for (let r = 0; r < rows; r++) if (grades[r] > 0) alerts.push(r);
-      const values = (await startingForest(lastRun)).replay(input, alerts);
+      const values = (await startingForest(lastRun)).replay(input, at ? alerts.map((r) => at[r]) : alerts);
       expected = alerts.map((row, i) => ({ row, values: Array.from(values.subarray(i * m, (i + 1) * m)) }));
       return expected;
     },
