@@ -188,6 +188,32 @@ export class RandomCutForest {
   }
 
   /**
+   * Learns every row of `rows` but the last, as process() would, and returns the last row's point as the
+   * trees see it (shingled, normalised, `dimensions` values) without learning it: the trees are left as
+   * they were when that row was scored (the row pipeline has moved past it, so use this forest for nothing
+   * more). `scored` says whether process() would have reported its score. Null when the last row gets no
+   * point (the shingle not yet full, or a skipped row). Called by the worker's tree() (src/forest/tree-view.ts).
+   */
+  replayBefore(rows: Float64Array): { point: Float64Array; scored: boolean } | null {
+    const p = this.pipeline;
+    const count = p.rowCount(rows, {});
+    const k = this.kernel;
+    const D = this.dimensions;
+    let found: { point: Float64Array; scored: boolean } | null = null;
+    for (const batch of p.batches(rows, new Float64Array(count))) {
+      let n = batch.count;
+      if (n > 0 && batch.rows[n - 1] === count - 1) {
+        found = { point: batch.points.slice((n - 1) * D, n * D), scored: (batch.flags & SCORE) !== 0 };
+        n--;
+      }
+      if (n === 0) continue;
+      new Float64Array(k.memory.buffer, k.column(Column.input), n * D).set(batch.points.subarray(0, n * D));
+      k.process(n, UPDATE);
+    }
+    return found;
+  }
+
+  /**
    * The forest's whole state, for snapshots (src/forest/snapshot.ts): the row pipeline's numbers, the
    * kernel's update count and point store header, and copies of the kernel's state regions.
    */

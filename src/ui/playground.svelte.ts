@@ -13,6 +13,7 @@
  */
 import { ForestClient, type DatasetView, type ReadProgress, type ScoreChunk, type ScoreSummary } from '../client/forest-client';
 import type { ForestOptions } from '../shared/options';
+import type { TreeView } from '../forest/tree-view';
 import type { Explanation } from '../worker/forest-api';
 import type { AnomalyEvent } from '../forest/thresholder';
 import { xAxisFor, xOf, type XAxis } from './charts/x-axis';
@@ -480,6 +481,11 @@ export class Playground {
       if (me !== this.explainSeq) return;
       this.explainError = `Could not explain this row: ${messageOf(e)}`;
     }
+  }
+
+  /** Tree `tree` of the forest that scored row `row` of the last run (the tree view). */
+  treeView(tree: number, row: number): Promise<TreeView> {
+    return this.forest.api.tree({ tree, row });
   }
 
   closeExplanation(): void {

@@ -10,6 +10,7 @@ import { thresholderFor, type AnomalyEvent, type ThresholdOptions, type Threshol
 import { saveSnapshot, loadSnapshot } from '../forest/snapshot';
 import { GapFiller, GAP_POLICIES, gather, usualStep, type GapPolicy } from '../forest/gaps';
 import { compileKernel } from '../kernel/kernel';
+import { forestAtRow, treeViewOf, type ForestAtRow, type TreeView } from '../forest/tree-view';
 import { resolveOptions, type ForestOptions, type ForestOptionsInput } from '../shared/options';
 import type { KernelSource } from '../kernel/kernel';
 import { CsvError, defaultColumn, type ColumnInfo } from '../ingest';
@@ -179,6 +180,8 @@ export function createForestApi(kernel: KernelSource, poolSettings: PoolSettings
     return { input: filled.rows, at: filled.at };
   };
   let attribution: Float64Array | null = null;
+  /** The forest as it scored a row, for tree(): kept while the same run's same row is shown. */
+  let treeAt: { run: object; row: number; at: ForestAtRow } | null = null;
   let imputed: Uint8Array | null = null;
   let expected: ExpectedValue[] | null = null;
   let run = 0; // generation: a newer score() or cancel() stops an older run between chunks
@@ -266,6 +269,7 @@ export function createForestApi(kernel: KernelSource, poolSettings: PoolSettings
       scores = grades = thresholds = attribution = imputed = null;
       lastRun = null;
       expected = null;
+      treeAt = null;
       return view();
     },
 
@@ -485,6 +489,29 @@ export function createForestApi(kernel: KernelSource, poolSettings: PoolSettings
         actual: columns.map((c) => table!.numeric.get(c)![row]),
         expected: found ? found.values : null,
       };
+    },
+
+    /**
+     * Tree `tree` (0..numberOfTrees - 1) of the forest as it scored row `row` of the last score(): its cuts
+     * and leaves, and the row's path, isolation depth and score in that tree (src/forest/tree-view.ts). The
+     * forest is rebuilt by replaying the rows before it (one thread), once per row: other trees of the same
+     * row come at once.
+     */
+    async tree(request: { tree: number; row: number }): Promise<TreeView> {
+      if (!table || !lastRun) throw new Error('Score the dataset first: tree() shows the forest of the last score().');
+      const { row } = request;
+      if (!Number.isInteger(row) || row < 0 || row >= lastRun.rows) {
+        throw new RangeError(`row must be a whole number from 0 to ${lastRun.rows - 1}; got ${String(row)}.`);
+      }
+      const { columns, options } = lastRun;
+      if (!treeAt || treeAt.run !== lastRun || treeAt.row !== row) {
+        const m = columns.length;
+        const source = columns.map((c) => table!.numeric.get(c)!);
+        const input = new Float64Array((row + 1) * m);
+        for (let r = 0; r <= row; r++) for (let j = 0; j < m; j++) input[r * m + j] = source[j][r];
+        treeAt = { run: lastRun, row, at: forestAtRow(await startingForest(lastRun), input) };
+      }
+      return treeViewOf(treeAt.at, request.tree, { columns, shingleSize: options.shingleSize, normalize: options.normalize, row });
     },
 
     /**
