@@ -5,7 +5,7 @@
  * e2e/package-page/page.js runs each scenario; the scores are compared with the Node library's.
  */
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import { copyFileSync, mkdirSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -31,6 +31,12 @@ beforeAll(async () => {
   installed = packAndInstall();
   const { project } = installed;
   for (const f of ['index.html', 'page.js']) copyFileSync(join(root, 'e2e/package-page', f), join(project, f));
+  // the README's browser example as it is, its module script moved to a file (the policy forbids inline scripts)
+  const readme = readFileSync(join(root, 'README.md'), 'utf8');
+  const api = readme.slice(readme.indexOf('## API'), readme.indexOf('## What is computed'));
+  const example = /```html\n<script type="module">\n([\s\S]*?)<\/script>\n```/.exec(api)![1]!;
+  writeFileSync(join(project, 'readme.js'), example);
+  writeFileSync(join(project, 'readme.html'), '<!doctype html><meta charset="utf-8"><link rel="icon" href="data:,"><script type="module" src="./readme.js"></script>');
   // the kernel once more at a URL of the page's choosing, for the explicit bytes and URL cases
   mkdirSync(join(project, 'kernel'));
   copyFileSync(join(project, 'node_modules/rcf-playground/dist/browser/rcf.wasm'), join(project, 'kernel/rcf-copy.wasm'));
@@ -125,6 +131,19 @@ describe('rcf-playground/browser from an installed package, under a strict CSP',
     expect(r.afterAbort).toMatch(/released/i);
     expect(started).toHaveLength(2);
     await expect.poll(() => closed.length, { timeout: 5000 }).toBe(2);
+  });
+
+  it("runs the README's browser example as it is", async () => {
+    const page = await s.ctx.newPage();
+    const logs: string[] = [];
+    const errors: string[] = [];
+    page.on('console', (m) => (m.type() === 'error' ? errors : logs).push(m.text()));
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(`${base}/readme.html`);
+    await expect.poll(() => logs.at(-1) ?? '', { timeout: 30_000 }).toMatch(/^\d+ scored \d+ events/);
+    expect(logs.some((l) => /^5000 \/ 5000$/.test(l))).toBe(true);
+    expect(errors).toEqual([]);
+    await page.close();
   });
 
   it('needed nothing the policy forbids', async () => {

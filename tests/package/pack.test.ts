@@ -7,7 +7,7 @@
  */
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { execFileSync } from 'node:child_process';
-import { readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { RandomCutForest, parseCsvText } from '../../src/index';
@@ -108,5 +108,20 @@ describe('the npm package', () => {
     const out = execFileSync(join(project, 'node_modules/.bin/rcf'), ['score', 'data.csv'], { cwd: project, encoding: 'utf8', stdio: 'pipe' });
     expect(out.split('\n')[0]).toMatch(/score/);
     expect(out.trim().split('\n')).toHaveLength(601);
+  });
+
+  it("runs the README's Node examples as they are", () => {
+    const project = join(dir, 'app');
+    const readme = readFileSync(join(root, 'README.md'), 'utf8');
+    const api = readme.slice(readme.indexOf('## API'), readme.indexOf('## What is computed'));
+    const blocks = [...api.matchAll(/```js\n([\s\S]*?)```/g)].map((m) => m[1]!);
+    expect(blocks).toHaveLength(3);
+    const outputs = blocks.map((code, i) => {
+      writeFileSync(join(project, `readme-${i}.mjs`), code);
+      return execFileSync(process.execPath, [`readme-${i}.mjs`], { cwd: project, encoding: 'utf8', stdio: 'pipe' });
+    });
+    expect(outputs[0]).toMatch(/^scores 600 forest memory \d+ bytes\nalerts [1-9]\d* events [1-9]\d*\n$/);
+    expect(outputs[1]).toMatch(/^600 rows; columns time \(time\), value \(number\)\ntime column time from 2024-01-01T00:00:00\.000Z/);
+    expect(outputs[2]).toMatch(/^restored after 300 rows of \[ 'value' \] \d+ events so far\n$/);
   });
 });
