@@ -67,6 +67,14 @@ Scoring (score):
   --workers N          worker threads the trees are shared among, to use several cores (default 1: none,
                        the trees run in the main thread; at most 64, and one per tree). The scores are the
                        same, bit for bit, for any N
+  --group-by COLUMN    one forest per key (distinct value) of COLUMN, as monitoring does for many hosts or
+                       entities in one file: each key gets its own forest, thresholder, shingle, normalisation
+                       and expected values, made when the key first appears. Rows stay in file order, each
+                       scored by its key's forest; the key column is not scored (an empty cell is a key too).
+                       The summary gives the number of groups and the memory per forest. Not with --save,
+                       --load (a snapshot holds one forest) or --workers (split the file by key instead)
+  --max-groups N       the most keys --group-by takes (default 1000, about 1 GB with the default options and
+                       expected values); a new key beyond it stops the run with exit code 2, naming its line
   --mode MODE          score (default): expected inverse depth, Amazon RCF's scale (normal below about 1,
                        clear outliers 2 and more); codisp: expected collusive displacement, rrcf's scale
   --z X                deviations above the running mean of the scores where the alert threshold sits
@@ -115,6 +123,7 @@ and what to do), 130 interrupted.
 Examples:
   rcf score data.csv --column value --trees 100 > scored.csv
   rcf score data.csv --column cpu,memory --missing skip --format jsonl
+  rcf score hosts.csv --group-by host --column cpu
   tail -n +1 -f log.csv | rcf score - --column latency
   rcf inspect data.csv --json
 `;
@@ -175,6 +184,8 @@ function parse(argv: string[]) {
       load: { type: 'string' },
       seed: { type: 'string' },
       workers: { type: 'string' },
+      'group-by': { type: 'string' },
+      'max-groups': { type: 'string' },
       format: { type: 'string' },
       delimiter: { type: 'string' },
       decimal: { type: 'string' },
@@ -188,7 +199,7 @@ function parse(argv: string[]) {
   });
 }
 
-const SCORE_ONLY = ['column', 'trees', 'sample-size', 'shingle-size', 'time-decay', 'output-after', 'missing', 'gaps', 'seed', 'workers', 'format'] as const;
+const SCORE_ONLY = ['column', 'trees', 'sample-size', 'shingle-size', 'time-decay', 'output-after', 'missing', 'gaps', 'seed', 'workers', 'group-by', 'max-groups', 'format'] as const;
 
 /** stdout errors (EPIPE) of this process, watched once. */
 let pipeBroken = false;

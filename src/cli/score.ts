@@ -102,18 +102,24 @@ export function wantedColumns(given: string[] | undefined, header: string[]): st
   return names;
 }
 
-function pickColumns(layout: CsvLayout, given: string[] | undefined, file: string): number[] {
-  const numeric = layout.columns.filter((c) => c.kind === 'number').map((c) => c.name);
+function pickColumns(layout: CsvLayout, given: string[] | undefined, file: string, keyColumn = -1): number[] {
+  const key = keyColumn >= 0 ? layout.header[keyColumn] : undefined;
+  const numeric = layout.columns.filter((c) => c.kind === 'number' && c.name !== key).map((c) => c.name);
   const wanted = wantedColumns(given, layout.header);
   if (wanted.length === 0) {
     if (numeric.length === 0) {
-      throw new UsageError(`${file} has no numeric column to score (columns: ${layout.header.join(', ')}).`);
+      throw new UsageError(
+        `${file} has no numeric column to score${key === undefined ? '' : ` besides the --group-by column "${key}"`} (columns: ${layout.header.join(', ')}).`,
+      );
     }
-    return [layout.header.indexOf(defaultColumn(layout.columns, layout.rows)!)];
+    return [layout.header.indexOf(defaultColumn(layout.columns, layout.rows, (n) => n === key)!)];
   }
   return wanted.map((name) => {
     const index = layout.header.indexOf(name);
     if (index < 0) throw new UsageError(`${file} has no column "${name}". Columns: ${layout.header.join(', ')}.`);
+    if (index === keyColumn) {
+      throw new UsageError(`Column "${name}" is the --group-by key, which picks the forest and is not scored; leave it out of --column.`);
+    }
     const column = layout.columns[index]!;
     if (column.kind !== 'number') {
       throw new UsageError(
@@ -135,7 +141,7 @@ const FOREST_FLAGS = ['trees', 'sample-size', 'shingle-size', 'time-decay', 'out
 
 /** Per-row results of one batch. */
 interface Outputs {
-  scores: Float64Array;
+  scores: Float64Array<ArrayBuffer>;
   grades: Float64Array;
   thresholds: Float64Array;
   attribution: Float64Array | null;
@@ -144,15 +150,59 @@ interface Outputs {
   imputed: Uint8Array;
 }
 
+/**
+ * One series of --group-by (or the whole file without it): its own forest, thresholder and expected-values
+ * follower, so the shingle, normalisation, warm-up and threshold of one key never see another key's rows.
+ */
+interface Group {
+  /** The cell of the --group-by column ('' without --group-by). */
+  key: string;
+  forest: RandomCutForest | ShardedForest;
+  thresholder: Thresholder;
+  /** One chunk behind the forest, for the expected values of alerting rows (src/forest/detector.ts). */
+  follower: RandomCutForest | null;
+  /** Rows graded so far: the thresholder's row numbers (a loaded model's rows included). */
+  graded: number;
+  /** Rows graded before this input (a loaded model's), so that the summary counts this input's events only. */
+  firstGraded: number;
+  /** Fills the group's gaps in time (--gaps zero|carry); null: none; undefined: not decided (first rows). */
+  gaps?: GapFiller | null;
+}
+
+/** Keys --group-by takes before it stops (--max-groups): each key holds two forests (one without expected values). */
+export const DEFAULT_MAX_GROUPS = 1000;
+
 export async function score(file: string, values: Values, ctx: Context): Promise<number> {
   const { io } = ctx;
   const format = values.format ?? 'csv';
   if (format !== 'csv' && format !== 'jsonl') throw new UsageError(`--format takes csv or jsonl; got "${format}".`);
   const options = forestOptions(values);
-  resolveOptions(options); // fail fast on bad options, before reading the file
+  const resolved = resolveOptions(options); // fail fast on bad options, before reading the file
   const gapPolicy = gapsOption(values.gaps);
   const workers = workersOption(values.workers);
+  const groupBy = values['group-by'];
+  const maxGroups = maxGroupsOption(values['max-groups'], groupBy);
   const reading = readingOptions(values);
+  const withExpected = !values['no-expected'];
+  const z = zOption(values.z);
+  const withAttribution = Boolean(values.attribution);
+  const saveTo = values.save;
+  const loadFrom = values.load;
+  if (groupBy !== undefined && (saveTo !== undefined || loadFrom !== undefined)) {
+    throw new UsageError(
+      `--save and --load keep one forest, and --group-by makes one per key: leave out ${saveTo !== undefined ? '--save' : '--load'} ` +
+        'or --group-by (a snapshot file holds one series; split the file by key to keep a model per key).',
+    );
+  }
+  if (groupBy !== undefined && workers > 1) {
+    throw new UsageError('--group-by keeps one small forest per key in this thread; leave out --workers (to use more cores, split the file by key and run one rcf per part).');
+  }
+  if ((saveTo !== undefined || loadFrom !== undefined) && workers > 1) {
+    throw new UsageError('--save and --load work with one thread; leave out --workers.');
+  }
+  if (withAttribution && options.scoringMode === 'codisp') {
+    throw new UsageError('--attribution explains the default score; it does not go with --mode codisp.');
+  }
   const module = await RandomCutForest.compile(io.kernel);
   const source = await openSource(file, io);
   const name = file === '-' ? 'stdin' : file;
@@ -161,23 +211,18 @@ export async function score(file: string, values: Values, ctx: Context): Promise
   const stdoutTty = io.stdoutIsTTY ?? (io.drain ? false : Boolean(process.stdout.isTTY));
   const progress = new Progress(ctx.err, Boolean(values.progress) || (tty && !stdoutTty), tty, source.size);
 
-  let forest: RandomCutForest | ShardedForest | null = null;
+  /** Without --group-by: the one group, made in setup(). */
+  let single: Group | null = null;
+  /** With --group-by: a group per key, made when the key first appears. */
+  const groups = new Map<string, Group>();
+  /** The --group-by column's index in the header (-1 without it). */
+  let keyColumn = -1;
   let columns: number[] = [];
   let names: string[] = [];
   let outNames: string[] = [];
-  let thresholder: Thresholder | null = null;
-  /** One chunk behind the forest, for the expected values of alerting rows (src/forest/detector.ts). */
-  let follower: RandomCutForest | null = null;
-  const withExpected = !values['no-expected'];
-  /** Fills gaps in time (--gaps zero|carry); made with the first rows (their usual step); null: none. */
-  let gapFiller: GapFiller | null | undefined;
-  const z = zOption(values.z);
-  const withAttribution = Boolean(values.attribution);
-  const saveTo = values.save;
-  const loadFrom = values.load;
-  if ((saveTo !== undefined || loadFrom !== undefined) && workers > 1) {
-    throw new UsageError('--save and --load work with one thread; leave out --workers.');
-  }
+  let forestOptionsOfGroups: ForestOptionsInput = options;
+  /** Dimensions of a point given to the trees: shingleSize × scored columns (set in setup()). */
+  let D = 0;
   if (saveTo !== undefined) {
     // find out now, not after the whole file, whether the model can be written there
     await access(dirname(resolvePath(saveTo)), fsConstants.W_OK).catch((e: Error) => {
@@ -202,20 +247,32 @@ export async function score(file: string, values: Values, ctx: Context): Promise
       throw new Error(`${what}: ${(e as Error).message}`);
     }
   };
-  if (withAttribution && options.scoringMode === 'codisp') {
-    throw new UsageError('--attribution explains the default score; it does not go with --mode codisp.');
-  }
   let layout: CsvLayout | null = null;
   let written = 0;
   let scored = 0;
-  let gradedRows = 0;
-  let firstGraded = 0;
   let lastLine = 0;
   const started = performance.now();
 
+  /** A new group with a new forest (a key's first row, or the whole file without --group-by). */
+  const newGroup = (key: string): Group => {
+    const forest = RandomCutForest.fromModule(forestOptionsOfGroups, module);
+    return {
+      key,
+      forest,
+      thresholder: thresholderFor(forest.options, z === undefined ? {} : { z }),
+      follower: withExpected ? RandomCutForest.fromModule(forestOptionsOfGroups, module) : null,
+      graded: 0,
+      firstGraded: 0,
+    };
+  };
+
   const setup = async (l: CsvLayout) => {
     layout = l;
-    columns = pickColumns(l, values.column, name);
+    if (groupBy !== undefined) {
+      keyColumn = l.header.indexOf(groupBy);
+      if (keyColumn < 0) throw new UsageError(`${name} has no column "${groupBy}" to group by (--group-by). Columns: ${l.header.join(', ')}.`);
+    }
+    columns = pickColumns(l, values.column, name, keyColumn);
     names = columns.map((c) => l.header[c]!);
     const m = columns.length;
     let normalize = false;
@@ -238,7 +295,7 @@ export async function score(file: string, values: Values, ctx: Context): Promise
         }
       }
     }
-    const forestOptions = { ...options, inputDimensions: m, normalize };
+    forestOptionsOfGroups = { ...options, inputDimensions: m, normalize };
     if (snapshot) {
       const loaded = await restore('the snapshot');
       if (loaded.columns && loaded.columns.join('\u0000') !== names.join('\u0000')) {
@@ -252,19 +309,29 @@ export async function score(file: string, values: Values, ctx: Context): Promise
           `${loadFrom} holds a forest of ${loaded.forest.options.inputDimensions} input column(s); --column names ${m}: name as many columns, in the same order, as when it was saved.`,
         );
       }
-      forest = loaded.forest;
-      thresholder = loaded.thresholder ?? thresholderFor(forest.options, z === undefined ? {} : { z });
-      gradedRows = thresholder.rowsGraded; // the stream goes on: row numbers continue
-      firstGraded = gradedRows;
-      if (withExpected) follower = (await restore('the snapshot')).forest;
-    } else {
-      forest =
-        workers > 1 && resolveOptions(forestOptions).numberOfTrees > 1
-          ? await ShardedForest.create(forestOptions, module, { workers })
-          : RandomCutForest.fromModule(forestOptions, module);
-      thresholder = thresholderFor(forest.options, z === undefined ? {} : { z });
-      if (withExpected) follower = RandomCutForest.fromModule(forestOptions, module);
+      const thresholder = loaded.thresholder ?? thresholderFor(loaded.forest.options, z === undefined ? {} : { z });
+      single = {
+        key: '',
+        forest: loaded.forest,
+        thresholder,
+        follower: withExpected ? (await restore('the snapshot')).forest : null,
+        graded: thresholder.rowsGraded, // the stream goes on: row numbers continue
+        firstGraded: thresholder.rowsGraded,
+      };
+    } else if (groupBy === undefined) {
+      if (workers > 1 && resolveOptions(forestOptionsOfGroups).numberOfTrees > 1) {
+        const forest = await ShardedForest.create(forestOptionsOfGroups, module, { workers });
+        single = {
+          key: '',
+          forest,
+          thresholder: thresholderFor(forest.options, z === undefined ? {} : { z }),
+          follower: withExpected ? RandomCutForest.fromModule(forestOptionsOfGroups, module) : null,
+          graded: 0,
+          firstGraded: 0,
+        };
+      } else single = newGroup('');
     }
+    D = single ? single.forest.dimensions : resolveOptions(forestOptionsOfGroups).shingleSize * m;
     outNames = outputNames(l.header, [
       'score', 'grade', 'threshold', ...(withAttribution ? names.map((n) => `attribution_${n}`) : []),
       ...(withExpected ? names.map((n) => `expected_${n}`) : []), 'imputed',
@@ -272,12 +339,21 @@ export async function score(file: string, values: Values, ctx: Context): Promise
     return format === 'csv' ? csvHeaderLine(outNames, l.delimiter) : '';
   };
 
+  /** Room for the per-row results of `rows` rows. */
+  const outputs = (rows: number): Outputs => ({
+    scores: new Float64Array(rows),
+    grades: new Float64Array(rows),
+    thresholds: new Float64Array(rows),
+    attribution: withAttribution ? new Float64Array(rows * 2 * D) : null,
+    expected: withExpected ? new Float64Array(rows * columns.length).fill(NaN) : null,
+    imputed: new Uint8Array(rows),
+  });
+
   /** The values of the added columns for row r: score, grade, threshold, attribution and expected per column, imputed. */
   const added = (r: number, out: Outputs): (number | boolean)[] => {
     const row: (number | boolean)[] = [out.scores[r]!, out.grades[r]!, out.thresholds[r]!];
     if (out.attribution) {
       const m = columns.length;
-      const D = forest!.dimensions;
       const base = r * 2 * D;
       for (let j = 0; j < m; j++) {
         let sum = 0;
@@ -325,89 +401,161 @@ export async function score(file: string, values: Values, ctx: Context): Promise
     return text;
   };
 
-  const processBatch = async (batch: RowBatch): Promise<string> => {
+  /**
+   * Grades the first `count` scored rows of a group and fills in the expected values of its alerts. The
+   * follower learns the rows the forest learnt: `input`'s first `learnt` rows (fill rows of gaps among
+   * them, `at` giving each row's place; without fill rows, the first `count`).
+   */
+  const grade = (g: Group, input: Float64Array, out: Outputs, confidence: Float64Array, count: number, learnt = count, at: Int32Array | null = null) => {
     const m = columns.length;
-    const rows = new Float64Array(batch.rows * m);
-    for (let j = 0; j < m; j++) {
-      const values = batch.numeric.get(names[j]!)!;
-      for (let r = 0; r < batch.rows; r++) rows[r * m + j] = values[r]!;
+    const alerts: number[] = [];
+    for (let r = 0; r < count; r++) {
+      const result = g.thresholder.grade(g.graded++, out.scores[r]!, confidence[r]);
+      out.grades[r] = result.grade;
+      out.thresholds[r] = result.threshold;
+      if (result.grade > 0) alerts.push(r);
     }
-    // --gaps zero|carry: the rows that fill gaps in time go in first (src/forest/gaps.ts); `at` says where
-    // each row of the file went among them
-    if (gapFiller === undefined) {
-      gapFiller = gapPolicy !== 'leave' && batch.time ? new GapFiller(gapPolicy, m, usualStep(batch.time), forest!.options.sampleSize) : null;
+    if (g.follower && out.expected) {
+      const values = g.follower.replay(input.subarray(0, learnt * m), at ? alerts.map((r) => at[r]!) : alerts);
+      alerts.forEach((r, i) => out.expected!.set(values.subarray(i * m, (i + 1) * m), r * m));
     }
-    const filled = gapFiller && batch.time ? gapFiller.fill(rows, batch.time) : null;
+  };
+
+  /**
+   * Scores, learns and grades a group's rows (`rows`, row-major; `time` per row or null) into `out` and
+   * `confidence`. With --gaps zero|carry the rows that fill the group's gaps in time go in first
+   * (src/forest/gaps.ts; the group's usual step is taken from its first rows); only the given rows come
+   * out. Returns where --missing error stopped it (the rows before are scored), or null.
+   */
+  const feed = async (
+    g: Group, rows: Float64Array, time: ArrayLike<number> | null, out: Outputs, confidence: Float64Array,
+  ): Promise<{ row: number; column: number } | null> => {
+    const m = columns.length;
+    const n = rows.length / m;
+    if (g.gaps === undefined) {
+      g.gaps = gapPolicy !== 'leave' && time ? new GapFiller(gapPolicy, m, usualStep(time), g.forest.options.sampleSize) : null;
+    }
+    const filled = g.gaps && time ? g.gaps.fill(rows, time) : null;
     const input = filled ? filled.rows : rows;
-    const at = filled ? filled.at : null;
     const total = input.length / m;
-    const D = forest!.dimensions;
-    const fScores = new Float64Array(total);
-    const fConfidence = new Float64Array(total);
-    const fImputed = new Uint8Array(total);
-    const fAttribution = withAttribution ? new Float64Array(total * 2 * D) : null;
-    const scores = at ? new Float64Array(batch.rows) : fScores;
-    const out: Outputs = {
-      scores,
-      grades: new Float64Array(batch.rows),
-      thresholds: new Float64Array(batch.rows),
-      attribution: at ? (withAttribution ? new Float64Array(batch.rows * 2 * D) : null) : fAttribution,
-      expected: follower ? new Float64Array(batch.rows * m).fill(NaN) : null,
-      imputed: at ? new Uint8Array(batch.rows) : fImputed,
-    };
-    const confidence = at ? new Float64Array(batch.rows) : fConfidence;
-    /** Grades the file's rows [0, count) (their scores taken out from among the fill rows first). */
-    const grade = (count: number) => {
-      if (at) {
-        const taken = at.subarray(0, count);
-        gather(fScores, taken, 1, scores);
-        gather(fConfidence, taken, 1, confidence);
-        for (let r = 0; r < count; r++) out.imputed[r] = fImputed[at[r]!]!;
-        if (fAttribution && out.attribution) gather(fAttribution, taken, 2 * D, out.attribution);
-      }
-      const alerts: number[] = [];
-      for (let r = 0; r < count; r++) {
-        const g = thresholder!.grade(gradedRows++, scores[r]!, confidence[r]);
-        out.grades[r] = g.grade;
-        out.thresholds[r] = g.threshold;
-        if (g.grade > 0) alerts.push(r);
-      }
-      if (follower && out.expected) {
-        // the follower learns every row the forest learnt, fill rows too
-        const learnt = !at ? count : count < batch.rows ? at[count]! : total;
-        const values = follower.replay(input.subarray(0, learnt * m), at ? alerts.map((r) => at[r]!) : alerts);
-        alerts.forEach((r, i) => out.expected!.set(values.subarray(i * m, (i + 1) * m), r * m));
-      }
-    };
+    const o = filled ? outputs(total) : out;
+    const c = filled ? new Float64Array(total) : confidence;
+    let learnt = total;
+    let missing: { row: number; column: number } | null = null;
     try {
-      await forest!.process(input, fScores, {
-        imputed: fImputed, confidence: fConfidence, ...(fAttribution ? { attribution: fAttribution } : {}),
-      });
+      await g.forest.process(input, o.scores, { imputed: o.imputed, confidence: c, ...(o.attribution ? { attribution: o.attribution } : {}) });
     } catch (e) {
       if (!(e instanceof MissingValueError)) throw e;
-      // rows before it were scored: write them, then stop (a missing value is met at a row of the file:
-      // a fill row carries the row before it, which was met first)
+      learnt = e.row;
+      // met at a row of the file (a fill row carries the row before it, which was met first)
       let row = e.row;
-      if (at) for (row = 0; row < batch.rows && at[row]! < e.row; row++);
-      grade(row);
-      const text = formatRows(batch, out, row);
-      written += row;
-      const line = batch.lines[row]!;
-      const column = names[e.column]!;
-      const cell = batch.cells[row]![columns[e.column]!]!;
-      throw Object.assign(
-        new UsageError(
-          `${name}: line ${line}, column "${column}": ${cell === '' ? 'the value is missing (empty cell)' : `${JSON.stringify(cell)} is not a number`}, ` +
-            'and --missing error stops at the first missing value. Fix the file, or use --missing carry, zero or skip.',
-        ),
-        { pending: text },
-      );
+      if (filled) for (row = 0; row < n && filled.at[row]! < e.row; row++);
+      missing = { row, column: e.column };
     }
-    grade(batch.rows);
-    for (let r = 0; r < batch.rows; r++) if (scores[r] === scores[r]) scored++;
-    written += batch.rows;
-    lastLine = batch.lines[batch.rows - 1] ?? lastLine;
-    return formatRows(batch, out, batch.rows);
+    const count = missing ? missing.row : n;
+    if (filled) {
+      const at = filled.at.subarray(0, count);
+      gather(o.scores, at, 1, out.scores);
+      gather(c, at, 1, confidence);
+      for (let r = 0; r < count; r++) out.imputed[r] = o.imputed[at[r]!]!;
+      if (o.attribution && out.attribution) gather(o.attribution, at, 2 * D, out.attribution);
+    }
+    grade(g, input, out, confidence, count, filled ? learnt : count, filled ? filled.at : null);
+    return missing;
+  };
+
+  /** The error of --missing error at row r, input column j of the batch. */
+  const missingError = (batch: RowBatch, r: number, j: number) => {
+    const line = batch.lines[r]!;
+    const column = names[j]!;
+    const cell = batch.cells[r]![columns[j]!]!;
+    return new UsageError(
+      `${name}: line ${line}, column "${column}": ${cell === '' ? 'the value is missing (empty cell)' : `${JSON.stringify(cell)} is not a number`}, ` +
+        'and --missing error stops at the first missing value. Fix the file, or use --missing carry, zero or skip.',
+    );
+  };
+
+  const processBatch = async (batch: RowBatch): Promise<string> => {
+    const m = columns.length;
+    const input = new Float64Array(batch.rows * m);
+    for (let j = 0; j < m; j++) {
+      const values = batch.numeric.get(names[j]!)!;
+      for (let r = 0; r < batch.rows; r++) input[r * m + j] = values[r]!;
+    }
+    const out = outputs(batch.rows);
+    const confidence = new Float64Array(batch.rows);
+    /** Rows from `cut` on are neither scored nor written: the run stops there with `stop`. */
+    let cut = batch.rows;
+    let stop: UsageError | null = null;
+    if (single) {
+      const g = single;
+      const missing = await feed(g, input, batch.time, out, confidence);
+      if (missing) {
+        // rows before it were scored: write them, then stop
+        cut = missing.row;
+        stop = missingError(batch, missing.row, missing.column);
+      }
+    } else {
+      // each row goes to its key's forest; the rows stay in file order in the output
+      const rowsOf = new Map<Group, number[]>();
+      const strict = resolved.missingValues === 'error';
+      for (let r = 0; r < batch.rows && !stop; r++) {
+        if (strict) {
+          // stop before the first missing value, as one forest does: the rows before it are written
+          for (let j = 0; j < m; j++) {
+            if (!Number.isFinite(input[r * m + j])) {
+              stop = missingError(batch, r, j);
+              break;
+            }
+          }
+          if (stop) {
+            cut = r;
+            break;
+          }
+        }
+        const key = batch.cells[r]![keyColumn] ?? '';
+        let g = groups.get(key);
+        if (!g) {
+          if (groups.size >= maxGroups) {
+            cut = r;
+            stop = new UsageError(
+              `${name}: line ${batch.lines[r]}: key ${JSON.stringify(key)} of column "${groupBy}" would be group ${groups.size + 1}, ` +
+                `over --max-groups ${maxGroups} (each group keeps its own forest${withExpected ? ', two with expected values' : ''}, ` +
+                `${mb(groups.values().next().value!.forest.stats().memoryBytes)} each). If "${groupBy}" is the right key, ` +
+                `raise --max-groups; otherwise group by a column with fewer distinct values.`,
+            );
+            break;
+          }
+          g = newGroup(key);
+          groups.set(key, g);
+        }
+        let rows = rowsOf.get(g);
+        if (!rows) rowsOf.set(g, (rows = []));
+        rows.push(r);
+      }
+      for (const [g, rows] of rowsOf) {
+        const n = rows.length;
+        const part = new Float64Array(n * m);
+        rows.forEach((r, i) => part.set(input.subarray(r * m, (r + 1) * m), i * m));
+        const o = outputs(n);
+        const c = new Float64Array(n);
+        await feed(g, part, batch.time ? rows.map((r) => batch.time![r]!) : null, o, c);
+        rows.forEach((r, i) => {
+          out.scores[r] = o.scores[i]!;
+          out.grades[r] = o.grades[i]!;
+          out.thresholds[r] = o.thresholds[i]!;
+          out.imputed[r] = o.imputed[i]!;
+          if (o.attribution) out.attribution!.set(o.attribution.subarray(i * 2 * D, (i + 1) * 2 * D), r * 2 * D);
+          if (o.expected) out.expected!.set(o.expected.subarray(i * m, (i + 1) * m), r * m);
+        });
+      }
+    }
+    for (let r = 0; r < cut; r++) if (out.scores[r] === out.scores[r]) scored++;
+    written += cut;
+    if (cut > 0) lastLine = batch.lines[cut - 1] ?? lastLine;
+    const text = formatRows(batch, out, cut);
+    if (stop) throw Object.assign(stop, { pending: text });
+    return text;
   };
 
   const after = async () => {
@@ -415,7 +563,7 @@ export async function score(file: string, values: Values, ctx: Context): Promise
     let batch: RowBatch | null;
     while ((batch = reader.take())) {
       let text = '';
-      if (!forest) text += await setup(reader.layout!);
+      if (!layout) text += await setup(reader.layout!);
       try {
         text += await processBatch(batch);
       } catch (e) {
@@ -438,7 +586,7 @@ export async function score(file: string, values: Values, ctx: Context): Promise
     source.close();
     progress.done();
     // assigned in setup(), which TypeScript does not follow here
-    const f = forest as RandomCutForest | ShardedForest | null;
+    const f = (single as Group | null)?.forest;
     if (f instanceof ShardedForest) await f.dispose();
   }
   if (end === 'broken-pipe' || ctx.brokenPipe()) return 0;
@@ -448,37 +596,62 @@ export async function score(file: string, values: Values, ctx: Context): Promise
   }
   const summary = reader.summary();
   for (const w of summary.warnings) ctx.err(`rcf: ${name}: ${w}\n`);
-  if (saveTo !== undefined && forest) {
-    const bytes = await saveSnapshot(forest as RandomCutForest, thresholder, names);
+  const one = single as Group | null;
+  if (saveTo !== undefined && one) {
+    const bytes = await saveSnapshot(one.forest as RandomCutForest, one.thresholder, names);
     await writeFile(saveTo, bytes).catch((e: Error) => {
       throw new UsageError(`Cannot write the snapshot to ${saveTo}: ${e.message}`);
     });
     ctx.err(`rcf: saved the forest (${bytes.byteLength} bytes) to ${saveTo}; continue with --load ${saveTo}\n`);
   }
   const seconds = (performance.now() - started) / 1000;
-  const f = forest! as RandomCutForest | ShardedForest;
-  const o = f.options;
-  const stats = f.stats();
+  const all = one ? [one] : [...groups.values()];
+  const o = all[0]?.forest.options ?? resolveOptions(forestOptionsOfGroups);
+  const stats = all.map((g) => g.forest.stats());
+  const total = (k: 'imputedRows' | 'skippedRows' | 'clampedRows') => stats.reduce((s, x) => s + x[k], 0);
   const notes: string[] = [];
-  if (stats.imputedRows) {
-    notes.push(`${plural(stats.imputedRows, 'row')} had missing values ${o.missingValues === 'zero' ? 'set to 0' : 'carried forward'}`);
+  const imputedRows = total('imputedRows');
+  if (imputedRows) {
+    notes.push(`${plural(imputedRows, 'row')} had missing values ${o.missingValues === 'zero' ? 'set to 0' : 'carried forward'}`);
   }
   // this file's events (a loaded model's earlier ones are not)
-  const events = thresholder ? (thresholder as Thresholder).events.filter((e) => e.start >= firstGraded).length : 0;
+  const events = all.reduce((s, g) => s + g.thresholder.events.filter((e) => e.start >= g.firstGraded).length, 0);
   notes.push(plural(events, 'anomaly event'));
-  if (stats.clampedRows) {
-    notes.push(`${plural(stats.clampedRows, 'row')} had values beyond ±3.4e38 (the kernel's f32 range), scored as ±3.4e38`);
+  const clampedRows = total('clampedRows');
+  if (clampedRows) {
+    notes.push(`${plural(clampedRows, 'row')} had values beyond ±3.4e38 (the kernel's f32 range), scored as ±3.4e38`);
   }
-  if (stats.skippedRows) notes.push(`${plural(stats.skippedRows, 'row was', 'rows were')} left out for missing values`);
-  if (gapFiller) notes.push(gapFiller.describe());
-  else if (gapPolicy !== 'leave') notes.push(`--gaps ${gapPolicy} did nothing: the file has no time column`);
+  const skippedRows = total('skippedRows');
+  if (skippedRows) notes.push(`${plural(skippedRows, 'row was', 'rows were')} left out for missing values`);
+  if (groupBy !== undefined) {
+    // every group's forest is planned from the same options, so one figure is every forest's
+    const perForest = [...new Set(stats.map((s) => s.memoryBytes))];
+    const followers = all.reduce((s, g) => s + (g.follower?.stats().memoryBytes ?? 0), 0);
+    const inAll = stats.reduce((s, x) => s + x.memoryBytes, 0) + followers;
+    notes.push(
+      `${plural(all.length, 'group')} by "${groupBy}", a forest each of ${perForest.map((b) => `${mb(b)} (${b} bytes)`).join(' to ') || '0 bytes'}` +
+        `${withExpected ? ', and as much again for expected values' : ''}: ${mb(inAll)} in all`,
+    );
+  }
+  const fillers = all.map((g) => g.gaps).filter((f): f is GapFiller => Boolean(f));
+  if (fillers.length) {
+    const filled = new GapFiller(gapPolicy, 1, NaN, o.sampleSize);
+    for (const f of fillers) {
+      filled.gaps += f.gaps;
+      filled.filledRows += f.filledRows;
+      filled.cappedGaps += f.cappedGaps;
+    }
+    notes.push(filled.describe());
+  } else if (gapPolicy !== 'leave') notes.push(`--gaps ${gapPolicy} did nothing: the file has no time column`);
   if (scored === 0 && summary.rows > 0) {
     const warm = Math.max(o.outputAfter, o.shingleSize - 1);
     ctx.err(
       `rcf: note: the forest was still warming up: it reports scores from row ${warm + 1} on ` +
-        `(max(outputAfter ${o.outputAfter}, shingleSize - 1)), and the file has ${summary.rows} rows; lower --output-after to score earlier rows.\n`,
+        `(max(outputAfter ${o.outputAfter}, shingleSize - 1))${groupBy !== undefined ? ' of each key' : ''}, and the file has ${summary.rows} rows; ` +
+        'lower --output-after to score earlier rows.\n',
     );
   }
+  const f = one?.forest;
   ctx.err(
     `rcf: scored ${scored} of ${summary.rows} rows of ${names.length === 1 ? 'column' : 'columns'} ${names.map((n) => `"${n}"`).join(', ')} in ${seconds.toFixed(2)} s ` +
       `(${Math.round(summary.rows / Math.max(seconds, 1e-9))} rows/s; numberOfTrees ${o.numberOfTrees}, ` +
@@ -488,6 +661,19 @@ export async function score(file: string, values: Values, ctx: Context): Promise
       '\n',
   );
   return 0;
+}
+
+/** The --max-groups option (only with --group-by). */
+function maxGroupsOption(value: string | undefined, groupBy: string | undefined): number {
+  if (value === undefined) return DEFAULT_MAX_GROUPS;
+  if (groupBy === undefined) throw new UsageError('--max-groups limits --group-by; give --group-by COLUMN as well, or leave it out.');
+  const n = integerOption('max-groups', value)!;
+  if (n < 1) throw new UsageError(`--max-groups takes a whole number, 1 or more; got "${value}".`);
+  return n;
+}
+
+function mb(bytes: number): string {
+  return `${(bytes / 1048576).toFixed(1)} MB`;
 }
 
 function fmt(x: number): string {

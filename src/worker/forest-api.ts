@@ -505,11 +505,8 @@ export function createForestApi(kernel: KernelSource, poolSettings: PoolSettings
       }
       const { columns, options } = lastRun;
       if (!treeAt || treeAt.run !== lastRun || treeAt.row !== row) {
-        const m = columns.length;
-        const source = columns.map((c) => table!.numeric.get(c)!);
-        const input = new Float64Array((row + 1) * m);
-        for (let r = 0; r <= row; r++) for (let j = 0; j < m; j++) input[r * m + j] = source[j][r];
-        treeAt = { run: lastRun, row, at: forestAtRow(await startingForest(lastRun), input) };
+        // the rows before it as the run fed them (gaps filled the same way); the row itself comes last
+        treeAt = { run: lastRun, row, at: forestAtRow(await startingForest(lastRun), runInput(lastRun, row + 1).input) };
       }
       return treeViewOf(treeAt.at, request.tree, { columns, shingleSize: options.shingleSize, normalize: options.normalize, row });
     },

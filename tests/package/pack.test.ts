@@ -2,18 +2,16 @@
  * The published package: `npm pack` (its prepare builds the kernel and dist/node, its prepack dist/lib,
  * dist/browser and dist/types; run here with the scripts off, after building what is missing), installed into a fresh project outside the repository,
  * then used from there: the Node library scores a CSV with the same scores as this repository's own code,
- * the types resolve for a TypeScript consumer, and the `rcf` command runs.
+ * the types resolve for a TypeScript consumer, and the `rcf` command runs. The browser entry's worker is
+ * run from a page of such a project in e2e/package.e2e.test.ts.
  */
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { RandomCutForest, parseCsvText } from '../../src/index';
-
-const root = resolve(__dirname, '../..');
-const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
+import { packAndInstall, root } from './install';
 
 function csv(): string {
   const lines = ['time,value'];
@@ -55,33 +53,19 @@ void f; void d; void rows; void o; void w; void loadSnapshot;
 
 describe('the npm package', () => {
   let dir = '';
-  let tarball = '';
 
   beforeAll(() => {
-    // what `npm pack` would build (its prepare and prepack scripts), built here only when missing (the
-    // page's build empties dist/), and the library entries always (fresh)
-    if (!existsSync(join(root, 'build/rcf.wasm'))) execFileSync(npm, ['run', 'build:wasm'], { cwd: root, stdio: 'pipe' });
-    if (!existsSync(join(root, 'dist/node/cli.js'))) execFileSync(npm, ['run', 'build:node'], { cwd: root, stdio: 'pipe' });
-    execFileSync(npm, ['run', 'build:lib'], { cwd: root, stdio: 'pipe' });
-    dir = mkdtempSync(join(tmpdir(), 'rcf-package-'));
-    const packed = JSON.parse(
-      execFileSync(npm, ['pack', '--ignore-scripts', '--json', '--pack-destination', dir], { cwd: root, encoding: 'utf8' }),
-    ) as { filename: string; files: { path: string; size: number }[] }[];
-    tarball = join(dir, packed[0].filename);
-    const paths = packed[0].files.map((f) => f.path);
+    const installed = packAndInstall();
+    dir = installed.dir;
+    const paths = installed.files.map((f) => f.path);
     expect(paths).toEqual(expect.arrayContaining([
       'bin/rcf.js', 'build/rcf.wasm', 'dist/lib/index.js', 'dist/node/cli.js', 'dist/browser/index.js',
       'dist/browser/worker.js', 'dist/browser/rcf.wasm', 'dist/types/lib/node.d.ts', 'dist/types/lib/browser.d.ts',
     ]));
     expect(paths.filter((p) => /node_modules|test-results|datasets|\.test\.|^src\/|^e2e\//.test(p))).toEqual([]);
-    expect(packed[0].files.reduce((s, f) => s + f.size, 0)).toBeLessThan(5_000_000);
+    expect(installed.files.reduce((s, f) => s + f.size, 0)).toBeLessThan(5_000_000);
 
-    const project = join(dir, 'app');
-    execFileSync('mkdir', ['-p', project]);
-    writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'app', private: true, type: 'module' }));
-    execFileSync(npm, ['install', tarball, '--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error'], {
-      cwd: project, stdio: 'pipe', timeout: 90_000,
-    });
+    const project = installed.project;
     writeFileSync(join(project, 'data.csv'), csv());
     writeFileSync(join(project, 'score.mjs'), SCRIPT);
     writeFileSync(join(project, 'types.ts'), TYPES);
@@ -124,5 +108,20 @@ describe('the npm package', () => {
     const out = execFileSync(join(project, 'node_modules/.bin/rcf'), ['score', 'data.csv'], { cwd: project, encoding: 'utf8', stdio: 'pipe' });
     expect(out.split('\n')[0]).toMatch(/score/);
     expect(out.trim().split('\n')).toHaveLength(601);
+  });
+
+  it("runs the README's Node examples as they are", () => {
+    const project = join(dir, 'app');
+    const readme = readFileSync(join(root, 'README.md'), 'utf8');
+    const api = readme.slice(readme.indexOf('## API'), readme.indexOf('## What is computed'));
+    const blocks = [...api.matchAll(/```js\n([\s\S]*?)```/g)].map((m) => m[1]!);
+    expect(blocks).toHaveLength(3);
+    const outputs = blocks.map((code, i) => {
+      writeFileSync(join(project, `readme-${i}.mjs`), code);
+      return execFileSync(process.execPath, [`readme-${i}.mjs`], { cwd: project, encoding: 'utf8', stdio: 'pipe' });
+    });
+    expect(outputs[0]).toMatch(/^scores 600 forest memory \d+ bytes\nalerts [1-9]\d* events [1-9]\d*\n$/);
+    expect(outputs[1]).toMatch(/^600 rows; columns time \(time\), value \(number\)\ntime column time from 2024-01-01T00:00:00\.000Z/);
+    expect(outputs[2]).toMatch(/^restored after 300 rows of \[ 'value' \] \d+ events so far\n$/);
   });
 });
