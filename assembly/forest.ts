@@ -8,14 +8,14 @@ import { attributeTree } from './attribution';
 import { codispTree } from './codisp';
 import { imputePoint } from './imputation';
 import { checkRestored } from './snapshot';
-import { seedTree, uniformOpen } from './random';
+import { seedTree, weightUniform } from './random';
 import { clearPoints, storePoint, pointAddress } from './point-store';
 import { clearNodes, getLeafPoint } from './node-store';
 import { insertPoint, deletePoint } from './tree';
 import { scoreTree, fillTables } from './score';
 import {
-  clearSampler, weightOf, accepts, surelyRejected, refreshBound, sampleSizeOf, heaviestLeaf, push,
-  replaceHeaviest, expectedCells,
+  clearSampler, setDecay, gOf, weightOf, accepts, surelyRejected, refreshBound, sampleSizeOf, heaviestLeaf,
+  push, replaceHeaviest, expectedCells,
 } from './sampler';
 
 /** Flags of `process`. */
@@ -64,6 +64,7 @@ export function configure(
   seed = (<u64>seedHigh << 32) | <u64>seedLow;
   treeOffset = firstTree;
   timeDecay = decay;
+  setDecay(decay);
   reset();
   return bytes;
 }
@@ -92,7 +93,7 @@ const BLOCK: i64 = 256;
  * Returns 0, or the failed check's number after emptying the forest. Called by the host once per restore.
  */
 export function finishRestore(saved: f64): i32 {
-  const e = checkRestored(saved, timeDecay, <f64>BLOCK);
+  const e = checkRestored(saved, <f64>BLOCK);
   if (e != 0) {
     reset();
     return e;
@@ -107,21 +108,21 @@ export function finishRestore(saved: f64): i32 {
  * tree when the sampler takes it: evict (delete) the heaviest entry's point, insert the newcomer.
  */
 function offer(t: i32, offset: i32, sequence: i64): void {
-  if ((sequence & (BLOCK - 1)) == 0) refreshBound(t, timeDecay, <f64>(sequence + BLOCK - 1));
-  const u = uniformOpen(t);
+  if ((sequence & (BLOCK - 1)) == 0) refreshBound(t, <f64>(sequence + BLOCK - 1), sequence);
+  const u = weightUniform(t, <u64>sequence);
   if (surelyRejected(t, u)) return;
-  const w = weightOf(u, timeDecay, <f64>sequence);
-  if (!accepts(t, w)) return;
+  const g = gOf(u);
+  if (!accepts(t, weightOf(g, sequence), sequence)) return;
   let leaf: i32;
   if (sampleSizeOf(t) < N) {
     leaf = insertPoint(t, offset);
-    push(t, w, leaf);
+    push(t, <u32>sequence, g, leaf, sequence);
   } else {
     if (!deletePoint(t, getLeafPoint(t, heaviestLeaf(t)))) broken++;
     leaf = insertPoint(t, offset);
-    replaceHeaviest(t, w, leaf);
+    replaceHeaviest(t, g, leaf, sequence);
   }
-  if (sampleSizeOf(t) >= N) refreshBound(t, timeDecay, <f64>(sequence | (BLOCK - 1)));
+  if (sampleSizeOf(t) >= N) refreshBound(t, <f64>(sequence | (BLOCK - 1)), sequence);
 }
 
 /** Copies input row i to `into` as f32; false when a value is not finite in f32. */

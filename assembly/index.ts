@@ -16,10 +16,10 @@ import * as layout from './layout';
  * Address of a column of the memory plan (see layout.ts), for the host's typed views. Called by the host
  * after configure (input, output) and by tests (everything else). Ids:
  * 0 input, 1 output, 2 pointValue, 3 nodeRecord, 4 nodeBox, 5 leafPoint, 6 leafMass, 7 treeState,
- * 8 sampleLeaf, 9 sampleWeight, 10 sampleCount, 11 randomState, 12 scratch, 13 storeHeader (point store:
+ * 8 sampleLeaf, 9 sampleEntry, 10 sampleCount, 11 randomState, 12 scratch, 13 storeHeader (point store:
  * capacity in cells, tail, last stored offset, compactions; i32 each), 14 forestStart, 15 forestEnd,
- * 16 planEnd. The forest's own bytes are [forestStart, forestEnd) and [pointValue, planEnd); between them
- * lie the batch columns (batch state, input, output). pointValue and planEnd move when the point store
+ * 16 planEnd, 17 weightKey. The forest's own bytes are [forestStart, forestEnd) and [pointValue, planEnd);
+ * between them lie the batch columns (batch state, input, output). pointValue and planEnd move when the point store
  * grows.
  */
 export function column(id: i32): usize {
@@ -33,7 +33,7 @@ export function column(id: i32): usize {
     case 6: return layout.leafMass;
     case 7: return layout.treeState;
     case 8: return layout.sampleLeaf;
-    case 9: return layout.sampleWeight;
+    case 9: return layout.sampleEntry;
     case 10: return layout.sampleCount;
     case 11: return layout.randomState;
     case 12: return layout.scratch;
@@ -41,6 +41,7 @@ export function column(id: i32): usize {
     case 14: return layout.forestStart;
     case 15: return layout.forestEnd;
     case 16: return layout.planEnd;
+    case 17: return layout.weightKey;
     default: return 0;
   }
 }

@@ -28,8 +28,10 @@
  * |             |           |            | free leaf: the next free leaf                                   |
  * | leafMass    | u16       | T*NL       | multiplicity of that point in the tree; 0 for a free leaf       |
  * | treeState   | i32 x 4   | T          | root link, free node list head, free leaf list head, nodes used |
- * | randomState | u64       | T          | per-tree SplitMix64 state                                       |
- * | sampleWeight| f64       | T*N        | per-tree max-heap of reservoir weights                          |
+ * | randomState | u64       | T          | per-tree SplitMix64 state (cuts)                                |
+ * | weightKey   | u64       | T          | per-tree key of the counter-based weight draws (random.ts)      |
+ * | sampleEntry | 8 bytes   | T*N        | per-tree max-heap of reservoir entries: update number t mod 2^32|
+ * |             |           |            | u32 @0, g = log(-log(u(t))) as f32 @4 (weight: sampler.ts)      |
  * | sampleLeaf  | u16       | T*N        | the leaf (local index) holding each reservoir entry's point     |
  * | sampleCount | i32       | T          | entries in each reservoir                                       |
  * | sampleBound | f64       | T          | below this u a newcomer is surely rejected (sampler.ts)         |
@@ -58,8 +60,8 @@
  *
  * The forest's own bytes (`forestBytes`, what `configure` returns) are every column but the batch columns
  * batchState, input and output, whose size follows B. For 100 trees, sample 256, D = 8: boxes 1,632,000,
- * node records 306,000, sampler 256,000 (f64 weights kept: exact decisions), leaves 153,600, point store
- * 68,000 (15,984 cells), the rest 15,000: 2,430,368 bytes; the batch columns add 212,992 for B = 1024.
+ * node records 306,000, sampler 256,000 (8-byte entries from which the f64 weight is recomputed exactly),
+ * leaves 153,600, point store 68,000 (15,984 cells), the rest 15,800: 2,431,168 bytes; the batch columns add 212,992 for B = 1024.
  */
 
 export const NULL: i32 = 0xffff;
@@ -90,7 +92,8 @@ export let pointValue: usize = 0;
 export let storeMarks: usize = 0;
 export let storePrefix: usize = 0;
 export let randomState: usize = 0;
-export let sampleWeight: usize = 0;
+export let weightKey: usize = 0;
+export let sampleEntry: usize = 0;
 export let sampleLeaf: usize = 0;
 export let sampleCount: usize = 0;
 export let sampleBound: usize = 0;
@@ -139,7 +142,8 @@ export function plan(trees: i32, sampleSize: i32, dimensions: i32, batch: i32, c
   leafMass = take(t * nl * 2);
   treeState = take(t * 16);
   randomState = take(t * 8);
-  sampleWeight = take(t * n * 8);
+  weightKey = take(t * 8);
+  sampleEntry = take(t * n * 8);
   sampleLeaf = take(t * n * 2);
   sampleCount = take(t * 4);
   sampleBound = take(t * 8);

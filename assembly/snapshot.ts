@@ -3,9 +3,12 @@
  * corrupt the kernel's memory or leave a forest that breaks its invariants.
  *
  * The state is a list of regions of the memory plan (layout.ts), copied by the host as they are: node
- * records, leaves, per-tree state, random states, reservoirs, the point store's header and its used cells.
- * Boxes are not saved: they follow from the leaves and are rebuilt. Nor are the samplers' rejection bounds
- * (sampler.ts): they follow from the reservoirs, and only ever skip sure rejections.
+ * records, leaves, per-tree state, random states, reservoir entries, the point store's header and its used
+ * cells (the host encodes them compactly: src/forest/snapshot-codec.ts). Boxes are not saved: they follow
+ * from the leaves and are rebuilt. Nor are the entries' g (sampler.ts): the host writes each tree's entries
+ * in increasing order of update number t, and the kernel recomputes g from t (random.ts, `weightUniform`)
+ * and rebuilds the heap. Nor are the samplers' rejection bounds: they follow from the reservoirs, and only
+ * ever skip sure rejections.
  *
  * Restoring: `prepareRestore` (after configure with the same options) sizes the point store; the host
  * writes every region; `finishRestore` checks everything an operation relies on, rebuilds boxes and
@@ -17,7 +20,8 @@
  *   9 the free leaf list is broken               10 a node's mass is not the sum of its children's
  *  11 a cut does not separate its children's boxes
  *  12 a reservoir holds more than sampleSize     13 a reservoir entry names no leaf of its tree
- *  14 a weight is not finite                     15 a reservoir is not a max-heap
+ *  14 a reservoir's update numbers do not increase, or reach the update count
+ *  15 (unused since format 2: the kernel rebuilds the heap)
  *  16 a leaf's multiplicity differs from the reservoir entries naming it
  *  17 the point store's header is impossible     18 a stored value is not finite
  *  19 the update count is impossible
@@ -25,7 +29,7 @@
  */
 import {
   T, N, D, NI, NL, NULL, LEAF, RECORD, nodeRecord, leafPoint, leafMass, treeState, randomState,
-  sampleWeight, sampleLeaf, sampleCount, storeHeader, pointValue, check,
+  sampleEntry, sampleLeaf, sampleCount, storeHeader, pointValue, check,
 } from './layout';
 import {
   recordsOf, boxesOf, record, box, boxMaxOf, cutValueAt, cutDimensionAt, massAt, leftAt, rightAt,
@@ -33,7 +37,8 @@ import {
 } from './node-store';
 import { pointAddress } from './point-store';
 import { unionBox } from './box';
-import { sampleSizeOf, refreshBound } from './sampler';
+import { sampleSizeOf, refreshBound, fullTime, push, gOf } from './sampler';
+import { weightUniform } from './random';
 import { setPointStore } from './layout';
 
 /** Regions of a snapshot, in order. */
@@ -47,7 +52,7 @@ export function regionAddress(k: i32): usize {
     case 2: return leafMass;
     case 3: return treeState;
     case 4: return randomState;
-    case 5: return sampleWeight;
+    case 5: return sampleEntry;
     case 6: return sampleLeaf;
     case 7: return sampleCount;
     case 8: return storeHeader;
@@ -78,8 +83,10 @@ export function regionBytes(k: i32): usize {
 }
 
 /**
- * Makes the point store hold `capacity` cells with `tail` of them used, growing memory if needed, so that
- * region 9 has room for the snapshot's cells. Returns false when that is impossible (then nothing changed).
+ * Makes the point store hold at least `capacity` cells (and at least its planned capacity) with `tail` of
+ * them used, growing memory if needed, so that region 9 has room for the snapshot's cells. The capacity in
+ * the restored header is then the one prepared, whatever the host wrote. Returns false when that is
+ * impossible (then nothing changed).
  */
 export function prepareRestore(capacity: i32, tail: i32): bool {
   if (capacity < 0 || tail < 0 || tail > capacity || capacity > 268435456) return false;
@@ -207,25 +214,38 @@ function rebuildBoxes(t: i32): i32 {
   return 0;
 }
 
-/** Checks tree t's reservoir against its leaves (flags must still mark the tree's leaves with 1 or 3). */
-function checkReservoir(t: i32): i32 {
+/**
+ * Checks tree t's reservoir against its leaves (flags must still mark the tree's leaves with 1 or 3), then
+ * recomputes each entry's g from its update number and rebuilds the heap. `last` is the last update number
+ * (the update count - 1).
+ */
+function checkReservoir(t: i32, last: i64): i32 {
   const count = sampleSizeOf(t);
   if (count < 0 || count > N) return 12;
   // per-leaf entry counts in the stack area
   const counts = stackAt(0);
   memory.fill(counts, 0, <usize>NL << 1);
+  let previous: i64 = -1;
   for (let i = 0; i < count; i++) {
     const leaf = <i32>load<u16>(sampleLeaf + (<usize>(t * N + i) << 1));
     if (leaf >= NL || load<u8>(check + <usize>(NI + leaf)) != 1) return 13;
-    const w = load<f64>(sampleWeight + (<usize>(t * N + i) << 3));
-    if (!isFinite<f64>(w)) return 14;
-    if (i > 0 && load<f64>(sampleWeight + (<usize>(t * N + ((i - 1) >> 1)) << 3)) < w) return 15;
+    if (last < 0) return 14;
+    const time = fullTime(load<u32>(sampleEntry + (<usize>(t * N + i) << 3)), last);
+    if (time <= previous) return 14;
+    previous = time;
     const at = counts + (<usize>leaf << 1);
     store<u16>(at, load<u16>(at) + 1);
   }
   for (let l = 0; l < NL; l++) {
     if (load<u8>(check + <usize>(NI + l)) != 1) continue;
     if (<i32>load<u16>(counts + (<usize>l << 1)) != getLeafMass(t, l)) return 16;
+  }
+  // the heap, entry by entry in place: slots [0, i) hold a heap of the first i entries
+  for (let i = 0; i < count; i++) {
+    const stored = load<u32>(sampleEntry + (<usize>(t * N + i) << 3));
+    const leaf = <i32>load<u16>(sampleLeaf + (<usize>(t * N + i) << 1));
+    store<i32>(sampleCount + (<usize>t << 2), i);
+    push(t, stored, gOf(weightUniform(t, <u64>fullTime(stored, last))), leaf, last);
   }
   return 0;
 }
@@ -234,8 +254,10 @@ function checkReservoir(t: i32): i32 {
  * Checks the restored regions and rebuilds what was not saved; see the list at the top. `updates` is the
  * forest's update count. Returns 0, or the failed check's number after emptying the forest.
  */
-export function checkRestored(updates: f64, timeDecay: f64, block: f64): i32 {
-  const capacity = load<i32>(storeHeader);
+export function checkRestored(updates: f64, block: f64): i32 {
+  // the capacity is the one prepared (the host's is only a request: prepareRestore)
+  store<i32>(storeHeader, allocated);
+  const capacity = allocated;
   const tail = load<i32>(storeHeader, 4);
   const last = load<i32>(storeHeader, 8);
   const compactions = load<i32>(storeHeader, 12);
@@ -244,11 +266,11 @@ export function checkRestored(updates: f64, timeDecay: f64, block: f64): i32 {
   if (!(updates >= 0 && updates <= 9007199254740992.0 && Math.floor(updates) == updates)) return 19;
   for (let t = 0; t < T; t++) {
     let e = checkShape(t, tail);
-    if (e == 0) e = checkReservoir(t);
+    if (e == 0) e = checkReservoir(t, <i64>updates - 1);
     if (e == 0) e = rebuildBoxes(t);
     if (e != 0) return e;
     // the rejection bound for the rest of the current block of updates (sampler.ts, forest.ts)
-    refreshBound(t, timeDecay, Math.floor(updates / block) * block + block - 1);
+    refreshBound(t, Math.floor(updates / block) * block + block - 1, <i64>updates);
   }
   return 0;
 }

@@ -2,26 +2,34 @@
  * Snapshots: a forest (and its thresholder) to a compact, versioned binary and back. A restored forest goes
  * on bit-identically: same scores, grades and random draws as the saved one would have produced.
  *
- * Format, version 1 (gzip-compressed as a whole; gzip's CRC-32 catches corruption):
+ * Format, version 2 (gzip-compressed as a whole; gzip's CRC-32 catches corruption):
  *   8 bytes    "RCFSNAP\n"
- *   u32 LE     format version (1)
+ *   u32 LE     format version (2)
  *   u32 LE     length of the JSON header in bytes, then the header (UTF-8): { options (ForestOptions),
- *              updates, pipeline (count of f64), regions (byte length of each kernel region),
+ *              updates, pipeline (count of f64), store: { tail, last } (the point store's kept cells and
+ *              its last stored point's offset, renumbered), trees (byte length of the trees' bits),
  *              thresholder: { options, state } or null, columns (optional: the input columns' names) }
  *   f64 LE[]   the row pipeline's state (RowPipeline.saveState)
- *   bytes      the kernel's state regions, in order (assembly/snapshot.ts)
- * Versioning promise: a build reads every format version up to its own and refuses a newer one with an
- * error that says so; the version changes whenever the meaning of any byte changes.
+ *   bytes      the point store's kept cells, 4 × tail bytes as byte planes (snapshot-codec.ts)
+ *   bytes      the trees, reservoirs and random states as one bit stream (snapshot-codec.ts)
+ * Versioning promise: a build reads every format version from 2 up to its own, and refuses a newer one
+ * with an error that says so; the version changes whenever the meaning of any byte changes. Format 1
+ * (before the sampler's weights became recomputable from the update number) cannot be converted: it is
+ * refused with a message that says to save the model again.
  *
  * Reading never trusts the bytes: sizes are checked against what the options imply, the options are
- * validated as for a new forest, and the kernel checks every link, cut, mass and reservoir entry before
- * anything runs (a bad snapshot is an error, never a corrupted kernel). Decompression stops at 1 GiB.
+ * validated as for a new forest, every field of the bit stream is bounds-checked as it is decoded, and
+ * the kernel checks every link, cut, mass and reservoir entry before anything runs (a bad snapshot is an
+ * error, never a corrupted kernel). Decompression stops at 1 GiB.
  */
 import { RandomCutForest, SnapshotStateError } from './forest';
 import { Thresholder, type ThresholdOptions, type ThresholderState } from './thresholder';
 import { resolveOptions, OptionsError, type ForestOptions } from '../shared/options';
+import { encodeRegions, decodeRegions, CodecError, type StoreHeader } from './snapshot-codec';
 
-export const SNAPSHOT_VERSION = 1;
+export const SNAPSHOT_VERSION = 2;
+/** The oldest format version this build reads. */
+export const OLDEST_VERSION = 2;
 const MAGIC = 'RCFSNAP\n';
 const MAX_BYTES = 1 << 30;
 
@@ -37,7 +45,9 @@ interface Header {
   options: ForestOptions;
   updates: number;
   pipeline: number;
-  regions: number[];
+  store: StoreHeader;
+  /** bytes of the trees' bit stream */
+  trees: number;
   thresholder: { options: ThresholdOptions; state: ThresholderState } | null;
   /** The names of the input columns the forest was fed, in order, when the saver gave them. */
   columns?: string[];
@@ -72,16 +82,19 @@ export async function saveSnapshot(
   forest: RandomCutForest, thresholder?: Thresholder | null, columns?: string[],
 ): Promise<Uint8Array> {
   const state = forest.saveState();
+  const shape = { trees: forest.options.numberOfTrees, sampleSize: forest.options.sampleSize, dimensions: forest.dimensions };
+  const coded = encodeRegions(shape, state.updates, state.regions);
   const header: Header = {
     options: forest.options,
     updates: state.updates,
     pipeline: state.pipeline.length,
-    regions: state.regions.map((r) => r.byteLength),
+    store: coded.store,
+    trees: coded.trees.byteLength,
     thresholder: thresholder ? { options: thresholder.options, state: thresholder.saveState() } : null,
     ...(columns ? { columns } : {}),
   };
   const json = new TextEncoder().encode(JSON.stringify(header));
-  const size = 16 + json.byteLength + state.pipeline.byteLength + header.regions.reduce((a, b) => a + b, 0);
+  const size = 16 + json.byteLength + state.pipeline.byteLength + coded.cells.byteLength + coded.trees.byteLength;
   const raw = new Uint8Array(size);
   const view = new DataView(raw.buffer);
   raw.set(new TextEncoder().encode(MAGIC), 0);
@@ -90,9 +103,9 @@ export async function saveSnapshot(
   raw.set(json, 16);
   let at = 16 + json.byteLength;
   for (let i = 0; i < state.pipeline.length; i++, at += 8) view.setFloat64(at, state.pipeline[i], true);
-  for (const r of state.regions) {
-    raw.set(r, at);
-    at += r.byteLength;
+  for (const part of [coded.cells, coded.trees]) {
+    raw.set(part, at);
+    at += part.byteLength;
   }
   return through(raw, new CompressionStream('gzip'), MAX_BYTES);
 }
@@ -116,8 +129,11 @@ export async function loadSnapshot(
     throw new SnapshotError('This is not a snapshot of this program (its first bytes are not "RCFSNAP").');
   }
   const version = view.getUint32(8, true);
-  if (version > SNAPSHOT_VERSION || version < 1) {
-    throw new SnapshotError(`The snapshot is format version ${version}; this build reads versions 1 to ${SNAPSHOT_VERSION}: use a newer build.`);
+  if (version === 1) {
+    throw new SnapshotError(`The snapshot was made by an earlier build (format 1); this build reads format ${OLDEST_VERSION}${SNAPSHOT_VERSION > OLDEST_VERSION ? ` to ${SNAPSHOT_VERSION}` : ''}: save the model again.`);
+  }
+  if (version > SNAPSHOT_VERSION || version < OLDEST_VERSION) {
+    throw new SnapshotError(`The snapshot is format version ${version}; this build reads versions ${OLDEST_VERSION} to ${SNAPSHOT_VERSION}: use a newer build.`);
   }
   const jsonLength = view.getUint32(12, true);
   if (16 + jsonLength > raw.byteLength) throw new SnapshotError('The snapshot is truncated (its header runs past its end).');
@@ -134,28 +150,39 @@ export async function loadSnapshot(
   } catch (e) {
     throw new SnapshotError(`The snapshot's options are impossible: ${(e as OptionsError).message}`);
   }
-  const regions = header.regions;
-  if (!Array.isArray(regions) || !regions.every((n) => Number.isInteger(n) && n >= 0)) {
-    throw new SnapshotError('The snapshot is damaged (its list of kernel regions is not a list of sizes).');
+  const store = header.store;
+  const int = (n: unknown) => Number.isInteger(n) && (n as number) >= -1 && (n as number) <= 2 ** 31 - 1;
+  if (typeof store !== 'object' || store === null || ![store.tail, store.last].every(int)
+    || store.tail < 0 || !(Number.isInteger(header.trees) && header.trees >= 0)) {
+    throw new SnapshotError('The snapshot is damaged (its point store header or sizes are impossible).');
+  }
+  if (!(Number.isInteger(header.updates) && header.updates >= 0 && header.updates <= 2 ** 53)) {
+    throw new SnapshotError('The snapshot cannot be restored: the update count is impossible.');
   }
   if (!(Number.isInteger(header.pipeline) && header.pipeline >= 0 && header.pipeline < 1e6)) {
     throw new SnapshotError('The snapshot is damaged (impossible row pipeline size).');
   }
   let at = 16 + jsonLength;
-  const end = at + header.pipeline * 8 + regions.reduce((a, b) => a + b, 0);
+  const end = at + header.pipeline * 8 + store.tail * 4 + header.trees;
   if (end !== raw.byteLength) {
     throw new SnapshotError(`The snapshot is ${end > raw.byteLength ? 'truncated' : 'damaged (it has bytes past its end)'}: ${raw.byteLength} bytes where its header announces ${end}.`);
   }
   const pipeline = new Float64Array(header.pipeline);
   for (let i = 0; i < pipeline.length; i++, at += 8) pipeline[i] = view.getFloat64(at, true);
-  const parts = regions.map((n) => {
-    const part = raw.subarray(at, at + n);
-    at += n;
-    return part;
-  });
+  const cells = raw.subarray(at, at + store.tail * 4);
+  at += store.tail * 4;
+  const trees = raw.subarray(at, at + header.trees);
   const forest = RandomCutForest.fromModule(options, module);
+  let regions: Uint8Array[];
   try {
-    forest.restoreState({ pipeline, updates: header.updates, regions: parts });
+    const shape = { trees: options.numberOfTrees, sampleSize: options.sampleSize, dimensions: forest.dimensions };
+    regions = decodeRegions(shape, header.updates, store, cells, trees);
+  } catch (e) {
+    if (e instanceof CodecError) throw new SnapshotError(`The snapshot cannot be restored: ${e.message}.`);
+    throw e;
+  }
+  try {
+    forest.restoreState({ pipeline, updates: header.updates, regions });
   } catch (e) {
     if (e instanceof SnapshotStateError) throw new SnapshotError(e.message);
     throw e;

@@ -37,8 +37,8 @@ export interface KernelExports {
 /** Column ids of `column()` (assembly/index.ts; layout in assembly/layout.ts). */
 export const Column = {
   input: 0, output: 1, pointValue: 2, nodeRecord: 3, nodeBox: 4, leafPoint: 5, leafMass: 6, treeState: 7,
-  sampleLeaf: 8, sampleWeight: 9, sampleCount: 10, randomState: 11, scratch: 12, storeHeader: 13,
-  forestStart: 14, forestEnd: 15, planEnd: 16,
+  sampleLeaf: 8, sampleEntry: 9, sampleCount: 10, randomState: 11, scratch: 12, storeHeader: 13,
+  forestStart: 14, forestEnd: 15, planEnd: 16, weightKey: 17,
 } as const;
 
 export const SCORE = 1;

@@ -29,6 +29,9 @@ const configs: [string, ForestOptionsInput][] = [
   ['shingle 8, 30 trees, sample 64', { shingleSize: 8, numberOfTrees: 30, sampleSize: 64 }],
   ['3 columns, normalize, shingle 2', { inputDimensions: 3, normalize: true, shingleSize: 2, numberOfTrees: 20 }],
   ['codisp, no time decay', { scoringMode: 'codisp', timeDecay: 0, numberOfTrees: 10, sampleSize: 32 }],
+  ['sample size 4 (the options allow no less)', { sampleSize: 4, numberOfTrees: 5, shingleSize: 4 }],
+  ['sample size 1024, shingle 8, strong decay', { sampleSize: 1024, numberOfTrees: 4, shingleSize: 8, timeDecay: 0.01 }],
+  ['a partly filled reservoir (sample 4096 > 3000 rows)', { sampleSize: 4096, numberOfTrees: 3 }],
 ];
 
 describe('snapshots', () => {
@@ -90,9 +93,13 @@ describe('snapshots', () => {
       const flipped = good.slice();
       flipped[flipped.byteLength >> 1] ^= 0x40;
       await refused(flipped, /damaged|impossible|truncated/);
-      const v2 = Buffer.from(raw);
-      v2.writeUInt32LE(2, 8);
-      await refused(gzipSync(v2), /format version 2; this build reads versions 1 to 1/);
+      const v3 = Buffer.from(raw);
+      v3.writeUInt32LE(3, 8);
+      await refused(gzipSync(v3), /format version 3; this build reads versions 2 to 2: use a newer build/);
+      // format 1 stored f64 weights, not the update numbers the weights now follow from: not convertible
+      const v1 = Buffer.from(raw);
+      v1.writeUInt32LE(1, 8);
+      await refused(gzipSync(v1), /made by an earlier build \(format 1\); this build reads format 2: save the model again/);
       const magic = Buffer.from(raw);
       magic[0] = 0x58;
       await refused(gzipSync(magic), /not a snapshot of this program/);
@@ -111,14 +118,23 @@ describe('snapshots', () => {
       };
       await refused(withHeader({ ...header, options: { ...header.options, numberOfTrees: 0 } }), /options are impossible: numberOfTrees/);
       await refused(withHeader({ ...header, updates: -5 }), /update count is impossible/);
-      // a root link far outside its tree: region 3 (tree state) starts after the pipeline and regions 0-2
-      const regionStart = (k: number) => 16 + jsonLength + header.pipeline * 8 + header.regions.slice(0, k).reduce((a: number, b: number) => a + b, 0);
-      const badRoot = Buffer.from(raw);
-      badRoot.writeInt32LE(30_000, regionStart(3));
-      await refused(gzipSync(badRoot), /a tree link points outside the tree/);
-      const badWeight = Buffer.from(raw);
-      badWeight.writeDoubleLE(NaN, regionStart(5));
-      await refused(gzipSync(badWeight), /reservoir weight is not finite/);
+      // fewer updates than the reservoirs' entries need
+      await refused(withHeader({ ...header, updates: 10 }), /update number is impossible/);
+      await refused(withHeader({ ...header, store: { ...header.store, last: 1e6 } }), /point store's header is impossible/);
+      await refused(withHeader({ ...header, store: 'x' }), /damaged/);
+      // a point cell not finite: the cells follow the pipeline's f64s, as four byte planes
+      const cells = 16 + jsonLength + header.pipeline * 8;
+      const tail = header.store.tail;
+      const nan = Buffer.from(raw);
+      for (let b = 0; b < 4; b++) nan[cells + b * tail] = [0x00, 0x00, 0xc0, 0x7f][b];
+      await refused(gzipSync(nan), /not finite/);
+      // the trees' bit stream cut short, or with bytes past its end
+      const trees = cells + tail * 4;
+      await refused(withHeader({ ...header, trees: header.trees - 5 }), /bytes past its end|truncated/);
+      const cut = Buffer.concat([raw.subarray(0, raw.byteLength - 5)]);
+      const cutHeader = JSON.parse(cut.subarray(16, 16 + jsonLength).toString());
+      expect(trees + cutHeader.trees).toBe(raw.byteLength);
+      await refused(gzipSync(cut), /truncated/);
     });
 
     it('random damage to the state: refused or restored, never a crash; the kernel keeps working', async () => {

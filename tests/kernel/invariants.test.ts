@@ -139,7 +139,7 @@ describe('the invariant checker', () => {
     ['a free list', (f) => { const v = f.views(); v.treeState[1] = f.root(0, v); }, /free node list/],
     ['a stored coordinate', (f) => { const v = f.views(); v.pointValue[f.reservoir(0, v)[0].slot] += 0.5; }, /box dim|routes|left points|right points/],
     ['a cut value', (f) => { const v = f.views(); v.recordF32[f.root(0, v) * 3] = -1e9; }, /left points|right points|routes/],
-    ['a heap weight', (f) => { f.views().sampleWeight[3] = 1e9; }, /heap order/],
+    ['a heap weight', (f) => { f.views().sampleG[2 * 3 + 1] = 1e9; }, /heap order/],
     ['a reservoir entry', (f) => { const v = f.views(); v.sampleLeaf[1] = v.sampleLeaf[2] === v.sampleLeaf[1] ? v.sampleLeaf[3] : v.sampleLeaf[2]; }, /mass|reservoir/],
   ];
   for (const [name, corrupt, message] of corruptions) {

@@ -55,7 +55,10 @@ export interface Views {
   /** per tree: root link, free node list head, free leaf list head, internal nodes in use */
   treeState: Int32Array;
   sampleLeaf: Uint16Array;
-  sampleWeight: Float64Array;
+  /** reservoir entries as u32 words: entry e's update number mod 2^32 at 2e (sampler.ts) */
+  sampleTime: Uint32Array;
+  /** reservoir entries as f32 words: entry e's g = log(-log(u)) at 2e + 1 */
+  sampleG: Float32Array;
   sampleCount: Int32Array;
   randomState: BigUint64Array;
 }
@@ -132,7 +135,8 @@ export class KernelForest {
       leafMass: new Uint16Array(buf, at(Column.leafMass), T * NL),
       treeState: new Int32Array(buf, at(Column.treeState), T * 4),
       sampleLeaf: new Uint16Array(buf, at(Column.sampleLeaf), T * N),
-      sampleWeight: new Float64Array(buf, at(Column.sampleWeight), T * N),
+      sampleTime: new Uint32Array(buf, at(Column.sampleEntry), T * N * 2),
+      sampleG: new Float32Array(buf, at(Column.sampleEntry), T * N * 2),
       sampleCount: new Int32Array(buf, at(Column.sampleCount), T),
       randomState: new BigUint64Array(buf, at(Column.randomState), T),
     };
@@ -255,13 +259,21 @@ export class KernelForest {
     return read(r);
   }
 
-  /** Reservoir of tree `t` in heap order: weight, leaf, and the slot (and coordinates) each entry holds. */
-  reservoir(t: number, v = this.views()): { weight: number; leaf: number; slot: number; point: number[] }[] {
+  /**
+   * Reservoir of tree `t` in heap order: update number, weight (-timeDecay * t + g, sampler.ts), leaf, and
+   * the slot (and coordinates) each entry holds. The full update number is the largest one below the
+   * update count that is congruent to the stored one mod 2^32.
+   */
+  reservoir(t: number, v = this.views()): { time: number; weight: number; leaf: number; slot: number; point: number[] }[] {
     const out = [];
+    const last = this.k.updateCount() - 1;
     for (let i = 0; i < v.sampleCount[t]; i++) {
-      const leaf = v.sampleLeaf[t * this.N + i];
+      const e = t * this.N + i;
+      const leaf = v.sampleLeaf[e];
       const slot = leaf < this.NL ? v.leafPoint[t * this.NL + leaf] : -1;
-      out.push({ weight: v.sampleWeight[t * this.N + i], leaf, slot, point: slot >= 0 && slot + this.D <= v.pointValue.length ? this.pointValues(slot, v) : [] });
+      const time = last - ((last - v.sampleTime[2 * e]) % 2 ** 32 + 2 ** 32) % 2 ** 32;
+      const weight = -this.config.timeDecay * time + v.sampleG[2 * e + 1];
+      out.push({ time, weight, leaf, slot, point: slot >= 0 && slot + this.D <= v.pointValue.length ? this.pointValues(slot, v) : [] });
     }
     return out;
   }
@@ -301,13 +313,16 @@ export class KernelForest {
         continue;
       }
       if (this.k.sampleSizeOf(t) !== count) bad.push(`${where}: sampleSizeOf ${this.k.sampleSizeOf(t)} != ${count}`);
-      // reservoir: a max-heap of finite weights, each entry naming a leaf of the tree
+      // reservoir: a max-heap of finite weights (ties: the later entry above), each naming a leaf of the tree
       const entriesOfLeaf = new Map<number, number>();
+      const entries = this.reservoir(t, v);
       for (let i = 0; i < count; i++) {
-        const w = v.sampleWeight[t * N + i];
+        const { weight: w, time } = entries[i];
         const leaf = v.sampleLeaf[t * N + i];
         if (!Number.isFinite(w)) bad.push(`${where}: reservoir entry ${i} has weight ${w}`);
-        if (i > 0 && !(v.sampleWeight[t * N + ((i - 1) >> 1)] >= w)) bad.push(`${where}: heap order broken at entry ${i}`);
+        if (!(time >= 0 && time < this.k.updateCount())) bad.push(`${where}: reservoir entry ${i} has update number ${time}`);
+        const parent = entries[(i - 1) >> 1];
+        if (i > 0 && !(parent.weight > w || (parent.weight === w && parent.time > time))) bad.push(`${where}: heap order broken at entry ${i}`);
         if (leaf >= NL) {
           bad.push(`${where}: reservoir entry ${i} names leaf ${leaf} outside [0, ${NL})`);
           continue;

@@ -6,7 +6,7 @@ import { describe, it, expect, beforeAll } from 'vitest';
 import type { KernelExports } from '../../src/kernel/kernel';
 import { KernelForest, loadKernel, mulberry32, SCORE, UPDATE, SCORE_UNIT } from './kernel-memory';
 import {
-  ReferenceForest, ReferenceTree, ScriptedRandom, SplitMix64, MaxHeap, mix64, GOLDEN, nextDown, roundHalfEven, storedCut,
+  ReferenceForest, ReferenceTree, ScriptedRandom, SplitMix64, MaxHeap, mix64, GOLDEN, WEIGHT_GAMMA, WEIGHT_SALT, nextDown, roundHalfEven, storedCut,
   storedPoint, drawShape, type Shape,
 } from '../reference/random-cut-forest';
 
@@ -41,7 +41,13 @@ describe('SplitMix64', () => {
   it('uniform() takes the top 53 bits', () => {
     const g = new SplitMix64(0n);
     expect(g.uniform()).toBe(Number(0xe220a8397b1dcdafn >> 11n) / 2 ** 53);
-    expect(g.uniformOpen()).toBe((Number(0x6e789e6aa1b965f4n >> 11n) + 0.5) / 2 ** 53);
+    // the weight draw for update number t: mix64(key + (t + 1) * WEIGHT_GAMMA), key = mix64(s0 ^ WEIGHT_SALT)
+    const key = mix64(0n ^ WEIGHT_SALT);
+    expect(g.weightUniform(0)).toBe((Number(mix64(key + WEIGHT_GAMMA) >> 11n) + 0.5) / 2 ** 53);
+    expect(g.weightUniform(41)).toBe((Number(mix64((key + 42n * WEIGHT_GAMMA) & 0xffffffffffffffffn) >> 11n) + 0.5) / 2 ** 53);
+    // it is a function of t alone: drawing cuts in between does not change it
+    g.uniform();
+    expect(g.weightUniform(0)).toBe((Number(mix64(key + WEIGHT_GAMMA) >> 11n) + 0.5) / 2 ** 53);
   });
 });
 
@@ -75,24 +81,26 @@ describe('numbers', () => {
 });
 
 describe("the reference's reservoir heap (docs/algorithm.md, Update step 3)", () => {
-  const entry = (weight: number, id: number) => ({ weight, point: { id, values: [id] } });
+  // entries numbered by their update number: on equal weights the later one ranks above
+  const entry = (weight: number, id: number) => ({ weight, time: id, point: { id, values: [id] } });
   const ids = (h: MaxHeap) => h.entries.map((e) => e.point.id);
 
-  it('push sifts up only while the parent is lighter: an equal weight stays below', () => {
+  it('push sifts up while the parent ranks below: on an equal weight the later entry rises', () => {
     const h = new MaxHeap();
     [entry(1, 0), entry(3, 1), entry(3, 2), entry(2, 3), entry(3, 4)].forEach((e) => h.push(e));
-    // 0:[1] -> 1:[3,1] -> 2:[3,1,3] (parent 3 not lighter) -> 3:[3,1,3,2] -> 2 over 1 -> 4: 3 over 2, not over 3
-    expect(ids(h)).toEqual([1, 4, 2, 0, 3]);
+    // 0:[0] -> 1 over 0:[1,0] -> 2 (3, later) over 1:[2,0,1] -> 3 over 0, not over 2:[2,3,1,0]
+    // -> 4 over 3, and (3, later) over 2:[4,2,1,0,3]
+    expect(ids(h)).toEqual([4, 2, 1, 0, 3]);
   });
 
-  it('replace-top sifts down to the larger child, the left one when both are equal, while it is heavier', () => {
+  it('replace-top sifts down to the higher-ranking child while it ranks above', () => {
     const h = new MaxHeap();
     [entry(9, 0), entry(5, 1), entry(5, 2), entry(5, 3), entry(1, 4)].forEach((e) => h.push(e));
-    expect(ids(h)).toEqual([0, 1, 2, 3, 4]);
-    h.replaceTop(entry(2, 5)); // children 5 (left) and 5 (right): left; then children 5 and 1: left again
-    expect(ids(h)).toEqual([1, 3, 2, 5, 4]);
-    h.replaceTop(entry(5, 6)); // children 5 and 5, not heavier than 5: stays on top
-    expect(ids(h)).toEqual([6, 3, 2, 5, 4]);
+    expect(ids(h)).toEqual([0, 3, 2, 1, 4]); // 3 (5, later) rose over 1 (5)
+    h.replaceTop(entry(2, 5)); // children 3 and 2 (both 5): 3, the later; then children 1 (5) and 4 (1): 1
+    expect(ids(h)).toEqual([3, 1, 2, 5, 4]);
+    h.replaceTop(entry(5, 6)); // children 1 and 2 (5): 2, the later; not above 6 (5, later still): stays on top
+    expect(ids(h)).toEqual([6, 1, 2, 5, 4]);
   });
 });
 
@@ -214,7 +222,7 @@ describe('the kernel builds the same tree as the reference from the same seed', 
         expect(kernel.process([p], SCORE | UPDATE)[0]).toBe(reference.score(p)!.sum);
         reference.update(p);
         expect(kernel.tree(0), drawShape(reference.trees[0].shape())).toEqual(reference.trees[0].shape());
-        // the same random numbers were drawn: one per sampler weight, one per cut
+        // the same random numbers were drawn from the cut stream: one per cut
         expect(kernel.views().randomState[0]).toBe(stream.state);
       }
       // a score-only call: the tree's score, rounded to the 2^-32 grid

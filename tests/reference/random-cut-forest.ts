@@ -13,9 +13,13 @@
  */
 
 // ---------------------------------------------------------------------------------------------------
-// Randomness: SplitMix64, one stream per tree
+// Randomness: per tree, a SplitMix64 stream for cuts, and counter-based draws for sampler weights
 
 export const GOLDEN = 0x9e3779b97f4a7c15n;
+/** The weight draws' increment (docs/algorithm.md, "Randomness"). */
+export const WEIGHT_GAMMA = 0xd1b54a32d192ed03n;
+/** Separates a tree's weight key from its stream's first state. */
+export const WEIGHT_SALT = 0x6a09e667f3bcc908n;
 const MASK64 = (1n << 64n) - 1n;
 const TWO_TO_MINUS_53 = 2 ** -53;
 
@@ -27,22 +31,34 @@ export function mix64(z0: bigint): bigint {
   return z ^ (z >> 31n);
 }
 
-/** Where a tree gets its random numbers: uniform() for cuts, uniformOpen() for sampler weights. */
+/**
+ * Where a tree gets its random numbers: uniform() for cuts (a sequential stream), weightUniform(t) for the
+ * sampler weight of update number t (a function of t alone).
+ */
 export interface RandomSource {
   uniform(): number;
-  uniformOpen(): number;
+  weightUniform(sequence: number): number;
 }
 
 export class SplitMix64 implements RandomSource {
   state: bigint;
+  /** the key of the weight draws: mix64(first state ^ WEIGHT_SALT) */
+  readonly weightKey: bigint;
 
   constructor(state: bigint) {
     this.state = state & MASK64;
+    this.weightKey = mix64(this.state ^ WEIGHT_SALT);
   }
 
   /** The stream of tree `globalIndex` (0-based) of a forest with seed `seed`. */
   static forTree(seed: bigint, globalIndex: number): SplitMix64 {
     return new SplitMix64(mix64((seed + BigInt(globalIndex + 1) * GOLDEN) & MASK64));
+  }
+
+  /** (0, 1) for update number `sequence`: the top 53 bits of mix64(key + (t + 1) * WEIGHT_GAMMA), plus a half. */
+  weightUniform(sequence: number): number {
+    const bits = mix64((this.weightKey + BigInt(sequence + 1) * WEIGHT_GAMMA) & MASK64);
+    return (Number(bits >> 11n) + 0.5) * TWO_TO_MINUS_53;
   }
 
   next(): bigint {
@@ -55,10 +71,6 @@ export class SplitMix64 implements RandomSource {
     return Number(this.next() >> 11n) * TWO_TO_MINUS_53;
   }
 
-  /** (0, 1): the top 53 bits plus a half. */
-  uniformOpen(): number {
-    return (Number(this.next() >> 11n) + 0.5) * TWO_TO_MINUS_53;
-  }
 }
 
 /** A random source that hands out scripted numbers, and fails loudly when asked for one too many. */
@@ -85,8 +97,8 @@ export class ScriptedRandom implements RandomSource {
     return this.take('uniform');
   }
 
-  uniformOpen(): number {
-    return this.take('uniformOpen');
+  weightUniform(): number {
+    return this.take('weightUniform');
   }
 }
 
@@ -591,11 +603,19 @@ function boxOf(n: TreeNode): { min: readonly number[]; max: readonly number[] } 
 }
 
 // ---------------------------------------------------------------------------------------------------
-// Sampler: a max-heap of (weight, point) in a plain array
+// Sampler: a max-heap of (weight, update number, point) in a plain array
 
 export interface Entry {
+  /** -timeDecay * time + g, g = log(-log(u)) rounded to f32 */
   weight: number;
+  /** the update number */
+  time: number;
   point: StoredPoint;
+}
+
+/** Entry a ranks above b: heavier, or as heavy and later (a total order: update numbers differ). */
+export function above(a: Entry, b: Entry): boolean {
+  return a.weight > b.weight || (a.weight === b.weight && a.time > b.time);
 }
 
 export class MaxHeap {
@@ -609,22 +629,21 @@ export class MaxHeap {
     return this.entries[0];
   }
 
-  /** Appends and sifts up while the parent's weight is smaller. */
+  /** Appends and sifts up while the parent ranks below. */
   push(entry: Entry): void {
     const e = this.entries;
     e.push(entry);
     let i = e.length - 1;
     while (i > 0) {
       const parent = (i - 1) >> 1;
-      if (!(e[parent].weight < e[i].weight)) break;
+      if (!above(e[i], e[parent])) break;
       [e[parent], e[i]] = [e[i], e[parent]];
       i = parent;
     }
   }
 
   /**
-   * Replaces the top and sifts down: swap with the larger child (the left one when the two are equal)
-   * while that child's weight is larger.
+   * Replaces the top and sifts down: swap with the child that ranks higher while it ranks above.
    */
   replaceTop(entry: Entry): void {
     const e = this.entries;
@@ -635,8 +654,8 @@ export class MaxHeap {
       const right = left + 1;
       if (left >= e.length) break;
       let child = left;
-      if (right < e.length && e[right].weight > e[left].weight) child = right;
-      if (!(e[child].weight > e[i].weight)) break;
+      if (right < e.length && above(e[right], e[left])) child = right;
+      if (!above(e[child], e[i])) break;
       [e[child], e[i]] = [e[i], e[child]];
       i = child;
     }
@@ -717,11 +736,11 @@ export class ReferenceForest {
     for (let t = 0; t < this.trees.length; t++) {
       const tree = this.trees[t];
       const heap = this.reservoirs[t];
-      const u = tree.random.uniformOpen();
-      const w = -timeDecay * sequence + Math.log(-Math.log(u));
+      const u = tree.random.weightUniform(sequence);
+      const w = -timeDecay * sequence + Math.fround(Math.log(-Math.log(u)));
       if (heap.size < sampleSize) {
         const held = tree.insert(p);
-        heap.push({ weight: w, point: held });
+        heap.push({ weight: w, time: sequence, point: held });
         this.addReference(held);
       } else if (w < heap.top().weight) {
         const evicted = heap.top().point;
@@ -729,7 +748,7 @@ export class ReferenceForest {
         tree.delete(evicted.values);
         this.releaseReference(evicted);
         const held = tree.insert(p);
-        heap.replaceTop({ weight: w, point: held });
+        heap.replaceTop({ weight: w, time: sequence, point: held });
         this.addReference(held);
       }
     }
