@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
-import { canvasInk, frames, openBrowser, readCsv, SHOTS, waitScored, type Session } from './browser';
+import { canvasInk, frames, openBrowser, rangeShown, readCsv, SHOTS, waitScored, type Session } from './browser';
 
 const ROWS = 2000;
 const WARM_UP = 64; // max(outputAfter = 256 / 4, shingleSize − 1)
@@ -135,6 +135,29 @@ describe('upload', () => {
     // the dip raises an alert, and alerts are rare (one per incident)
     expect(alerts).toBeGreaterThanOrEqual(1);
     expect(alerts).toBeLessThan(10);
+  });
+
+  it('dates that do not settle day-first against month-first: the page says so and lets you choose', async () => {
+    // 01/01/2020 … 01/12/2020, hourly: January 1-12 month first, or the 1st of twelve months day first
+    const lines = ['when,level'];
+    for (let d = 1; d <= 12; d++) {
+      for (let h = 0; h < 24; h++) lines.push(`01/${String(d).padStart(2, '0')}/2020 ${String(h).padStart(2, '0')}:00,${(Math.sin((d * 24 + h) / 6) + (d === 9 && h === 5 ? 9 : 0)).toFixed(3)}`);
+    }
+    await fileInput().setInputFiles({ name: 'ambiguous.csv', mimeType: 'text/csv', buffer: Buffer.from(lines.join('\n') + '\n') });
+    await waitScored(page);
+    const dates = page.getByLabel('Dates in “when”');
+    expect(await dates.inputValue()).toBe('month');
+    expect(await rangeShown(page)).toMatch(/^Showing 2020-01-01 00:00 UTC – 2020-01-12 23:00 UTC/);
+    await dates.selectOption('day');
+    await page.getByRole('status').filter({ hasText: /^Scored / }).waitFor();
+    await expect.poll(() => rangeShown(page)).toMatch(/^Showing 2020-01-01 00:00 UTC – 2020-12-01 23:00 UTC/);
+    expect(await page.getByLabel('Dates in “when”').inputValue()).toBe('day');
+    expect(await page.getByLabel('Column to score').inputValue()).toBe('level');
+    // a file whose dates settle it offers no choice
+    expect(await page.getByText(/nothing in the dates shows whether the day or the month comes first/).count()).toBeGreaterThan(0);
+    await fileInput().setInputFiles({ name: 'sensor-log.csv', mimeType: 'text/csv', buffer: Buffer.from(log.text) });
+    await waitScored(page);
+    expect(await page.getByLabel(/^Dates in /).count()).toBe(0);
   });
 
   it('loads a CSV dropped anywhere on the page (no time column: x is the row number)', async () => {

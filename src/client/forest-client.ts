@@ -3,7 +3,7 @@
  * proxies, and maps an AbortSignal to cancel (between chunks) or, with `hard`, to terminating the worker.
  */
 import * as Comlink from 'comlink';
-import type { ForestApi, ReadProgress, ScoreChunk, ScoreRequest, ScoreSummary } from '../worker/forest-api';
+import type { ForestApi, LoadOptions, ReadProgress, ScoreChunk, ScoreRequest, ScoreSummary } from '../worker/forest-api';
 
 export type { DatasetView, ReadProgress, ScoreChunk, ScoreRequest, ScoreSummary } from '../worker/forest-api';
 
@@ -20,11 +20,11 @@ export class ForestClient {
    * Reads a CSV in the worker; `onProgress` hears of bytes and rows read; `signal` stops the read, which
    * then ends with the rows read so far.
    */
-  async loadCsv(file: Blob | string, name: string, onProgress?: (p: ReadProgress) => void, signal?: AbortSignal) {
+  async loadCsv(file: Blob | string, name: string, onProgress?: (p: ReadProgress) => void, signal?: AbortSignal, options?: LoadOptions) {
     const onAbort = () => void this.api.cancel();
     signal?.addEventListener('abort', onAbort, { once: true });
     try {
-      return await this.api.loadCsv(file, name, onProgress ? Comlink.proxy(onProgress) : undefined);
+      return await this.api.loadCsv(file, name, onProgress ? Comlink.proxy(onProgress) : undefined, options);
     } finally {
       signal?.removeEventListener('abort', onAbort);
     }

@@ -10,7 +10,7 @@
  * reading stopped and why.
  */
 import { csvHeaderLine, csvLine, formatNumber, outputNames, type ExtraColumn } from './export';
-import { CsvStreamReader, type StreamOptions } from './stream';
+import { CsvStreamReader, type DateOrder, type StreamOptions } from './stream';
 import { CsvError, type ColumnInfo, type ParseProgress, type Table } from './types';
 
 /** Bytes read per slice of the file. */
@@ -49,6 +49,8 @@ export interface ColumnTable extends Omit<Table, 'cells' | 'lines'> {
   options: StreamOptions;
   /** Set when reading ended before the end of the file (the rows read so far are the table). */
   stopped: ReadStop | null;
+  /** How the time column's dates were read, when they are like 03/04/2020 (day or month first). */
+  dateOrder: DateOrder | null;
 }
 
 class Column {
@@ -191,6 +193,7 @@ export async function readCsvColumns(
       timeColumn: summary.timeColumn,
     },
     stopped: stop,
+    dateOrder: reader.layout?.dateOrder ?? null,
   };
 }
 

@@ -42,6 +42,15 @@ export interface CsvLayout {
   rows: number;
   /** Whether those rows are the whole input. */
   complete: boolean;
+  /** The time column's date order (open: its dates like 03/04/2020 do not settle day-first against month-first). */
+  dateOrder: DateOrder | null;
+}
+
+/** How a column of dates like 03/04/2020 was read: day first or month first, and whether the dates settle it. */
+export interface DateOrder {
+  dayFirst: boolean;
+  /** Nothing in the dates settles it (no day above 12): the dayFirst option, or month first, decided. */
+  open: boolean;
 }
 
 /** Consecutive data rows, read with the layout's decisions. */
@@ -336,6 +345,10 @@ export class CsvStreamReader {
       columns: table.columns,
       rows: table.rows,
       complete,
+      dateOrder:
+        d.timeIndex >= 0 && d.dayFirst[d.timeIndex] !== null && d.dayFirst[d.timeIndex] !== undefined
+          ? { dayFirst: d.dayFirst[d.timeIndex]!, open: d.dayFirstOpen[d.timeIndex] ?? false }
+          : null,
     };
   }
 

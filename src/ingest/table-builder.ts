@@ -123,6 +123,8 @@ export interface ColumnDecisions {
   timeIndex: number;
   /** Day first (true) or month first (false) for each column of dates; null for the others. */
   dayFirst: (boolean | null)[];
+  /** For each column of dates: true when nothing in its dates settles the order (no day above 12). */
+  dayFirstOpen: boolean[];
   /** For a time column of epoch numbers: the factor to milliseconds; 0 when the time column holds dates. */
   epochToMs: number;
 }
@@ -379,6 +381,7 @@ export class TableBuilder {
     const maxs: (number | null)[] = new Array<number | null>(width).fill(null);
     const badCounts: { bad: number; firstBad: number }[] = new Array(width);
     const dayFirstOf: (boolean | null)[] = new Array<boolean | null>(width).fill(null);
+    const dayFirstOpen: boolean[] = new Array<boolean>(width).fill(false);
     let epochToMs = 0;
 
     // --- time column -------------------------------------------------------------------------------------
@@ -416,6 +419,7 @@ export class TableBuilder {
       timeValues.set(c, r.values);
       kinds[c] = 'time';
       dayFirstOf[c] = r.dayFirst;
+      dayFirstOpen[c] = r.open;
       if (main) {
         timeDescription = r.description;
         dateNotes.push(...r.notes);
@@ -647,7 +651,7 @@ export class TableBuilder {
       tallies,
     };
     this.parts = parts;
-    this.decisions = { header, kinds, decimal, timeIndex, dayFirst: dayFirstOf, epochToMs };
+    this.decisions = { header, kinds, decimal, timeIndex, dayFirst: dayFirstOf, dayFirstOpen, epochToMs };
 
     const columns: ColumnInfo[] = header.map((name, index) => ({
       name,
@@ -887,6 +891,8 @@ function rereadDates(cells: string[][], c: number, values: Float64Array): void {
 interface DateColumn {
   values: Float64Array;
   dayFirst: boolean;
+  /** Nothing in the dates settles day-first against month-first (the option, or month first, decided). */
+  open: boolean;
   description: string;
   notes: string[];
 }
@@ -901,6 +907,7 @@ function parseDateColumn(cells: string[][], lines: Int32Array, c: number, dayFir
   const example = ev.example >= 0 ? cells[ev.example]![c]! : '';
   const notes: string[] = [];
   let dayFirst = false;
+  const open = yearLast > 0 && !dayFirstEvidence && !monthFirstEvidence;
   if (yearLast > 0) {
     if (dayFirstEvidence && !monthFirstEvidence) {
       dayFirst = true;
@@ -934,5 +941,5 @@ function parseDateColumn(cells: string[][], lines: Int32Array, c: number, dayFir
   let description = example ? `dates like ${quote(example)}` : 'dates';
   if (zoned === 0 && unzoned > 0) description += ' with no time zone, read as UTC';
   else if (zoned > 0 && unzoned > 0) description += `; ${plural(unzoned, 'time has', 'times have')} no time zone and ${unzoned === 1 ? 'is' : 'are'} read as UTC`;
-  return { values, dayFirst, description, notes };
+  return { values, dayFirst, open, description, notes };
 }

@@ -150,6 +150,8 @@ export class Playground {
   });
 
   private client: ForestClient | null = null;
+  /** The file uploaded last (read again to change how its dates are read). */
+  private upload: File | null = null;
   private controller: AbortController | null = null;
   private run = 0;
   private loads: Promise<unknown> = Promise.resolve();
@@ -193,13 +195,31 @@ export class Playground {
     return Promise.resolve();
   }
 
-  /** Loads and scores a CSV file the person chose or dropped. */
-  loadFile(file: File): Promise<void> {
+  /**
+   * Loads and scores a CSV file the person chose or dropped. `dayFirst` reads its dates like 03/04/2020 day
+   * first (or month first) where nothing in them settles it (readAgain).
+   */
+  loadFile(file: File, dayFirst?: boolean, column: string | null = null): Promise<void> {
     const name = file.name || 'upload.csv';
-    this.pendingColumn = null;
+    this.pendingColumn = column;
     this.pendingView = null;
-    return this.load(name, { kind: 'upload', name }, (progress, signal) => this.forest.loadCsv(file, name, progress, signal));
+    this.upload = file;
+    const options = dayFirst === undefined ? {} : { dayFirst };
+    return this.load(name, { kind: 'upload', name }, (progress, signal) => this.forest.loadCsv(file, name, progress, signal, options));
   }
+
+  /** Reads the uploaded file again with its dates day first or month first (the dates did not settle it). */
+  readAgain(dayFirst: boolean): Promise<void> {
+    const file = this.upload;
+    if (!file || this.source?.kind !== 'upload') return Promise.resolve();
+    // the column picked stays picked
+    return this.loadFile(file, dayFirst, this.column || null);
+  }
+
+  /** The time column's date order, when the dates leave it open (for the page to offer the choice). */
+  readonly dateOrder = $derived(
+    this.dataset?.dateOrder?.open && this.dataset.timeColumn ? { column: this.dataset.timeColumn, dayFirst: this.dataset.dateOrder.dayFirst } : null,
+  );
 
   private async load(
     name: string,

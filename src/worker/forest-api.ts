@@ -14,6 +14,7 @@ import { forestAtRow, treeViewOf, type ForestAtRow, type TreeView } from '../for
 import { resolveOptions, type ForestOptions, type ForestOptionsInput } from '../shared/options';
 import type { KernelSource } from '../kernel/kernel';
 import { CsvError, defaultColumn, type ColumnInfo } from '../ingest';
+import type { DateOrder, StreamOptions } from '../ingest/stream';
 import { exportColumnsCsv, readCsvColumns, type ColumnTable, type ReadLimits, type ReadProgress, type ReadStop } from '../ingest/read-columns';
 
 /** What the page needs to chart a dataset (numeric columns and time, no original cells). */
@@ -27,7 +28,12 @@ export interface DatasetView {
   warnings: string[];
   /** Set when reading ended before the end of the file (Stop, or the page's memory limits): what was read. */
   stopped: ReadStop | null;
+  /** How the time column's dates like 03/04/2020 were read; `open`: the dates do not settle it (load again with dayFirst to choose). */
+  dateOrder: DateOrder | null;
 }
+
+/** loadCsv's options: how to read (delimiter, decimal, timeColumn, dayFirst; detected when absent) and what to keep. */
+export interface LoadOptions extends StreamOptions, ReadLimits {}
 
 export type { ReadProgress, ReadStop } from '../ingest/read-columns';
 
@@ -222,6 +228,7 @@ export function createForestApi(kernel: KernelSource, poolSettings: PoolSettings
       numeric: [...t.numeric].map(([name, values]) => ({ name, values: values.slice() })),
       warnings: t.warnings,
       stopped: t.stopped,
+      dateOrder: t.dateOrder,
     };
   };
 
@@ -238,7 +245,7 @@ export function createForestApi(kernel: KernelSource, poolSettings: PoolSettings
       source: Blob | string,
       name: string,
       onProgress?: (p: ReadProgress) => void | Promise<void>,
-      limits?: ReadLimits,
+      options: LoadOptions = {},
     ): Promise<DatasetView> {
       const me = ++loads;
       reading?.abort();
@@ -247,7 +254,8 @@ export function createForestApi(kernel: KernelSource, poolSettings: PoolSettings
       let parsed: ColumnTable;
       try {
         const blob = typeof source === 'string' ? new Blob([source], { type: 'text/csv' }) : source;
-        parsed = await readCsvColumns(blob, {}, onProgress ? (p) => void onProgress(p) : undefined, controller.signal, limits);
+        const { maxRows, maxCells, sliceBytes, ...reading } = options;
+        parsed = await readCsvColumns(blob, reading, onProgress ? (p) => void onProgress(p) : undefined, controller.signal, { maxRows, maxCells, sliceBytes });
       } finally {
         if (reading === controller) reading = null;
       }
@@ -374,12 +382,10 @@ export function createForestApi(kernel: KernelSource, poolSettings: PoolSettings
             const filled = filler.fill(rows.subarray(0, n * m), t.time!.subarray(done, done + n));
             const total = filled.rows.length / m;
             const fOut = new Float64Array(total);
-            const fImputed = new Float64Array(total);
             const fConfidence = new Float64Array(total);
             const flags = new Uint8Array(total);
             const fAttribution = rowAttribution ? new Float64Array(total * 2 * D) : null;
             await f.process(filled.rows, fOut, { imputed: flags, confidence: fConfidence, ...(fAttribution ? { attribution: fAttribution } : {}) });
-            fImputed.set(flags);
             gather(fOut, filled.at, 1, out);
             gather(fConfidence, filled.at, 1, confidence);
             for (let r = 0; r < n; r++) imputed[done + r] = flags[filled.at[r]];

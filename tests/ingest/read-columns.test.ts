@@ -106,6 +106,16 @@ describe('readCsvColumns', () => {
     expect(slices).toBe(1);
   });
 
+  it('says how dates like 03/04/2020 were read, and whether the dates settle it', async () => {
+    const open = 'when,v\n01/02/2020,1\n03/04/2020,2\n';
+    expect((await readCsvColumns(new Blob([open]))).dateOrder).toEqual({ dayFirst: false, open: true });
+    const chosen = await readCsvColumns(new Blob([open]), { dayFirst: true });
+    expect(chosen.dateOrder).toEqual({ dayFirst: true, open: true });
+    expect(chosen.time![1]).toBe(Date.UTC(2020, 3, 3));
+    expect((await readCsvColumns(new Blob(['when,v\n01/02/2020,1\n25/04/2020,2\n']))).dateOrder).toEqual({ dayFirst: true, open: false });
+    expect((await readCsvColumns(new Blob(['when,v\n2020-01-02,1\n2020-04-03,2\n']))).dateOrder?.open).toBe(false); // ISO dates: no question
+  });
+
   it('an empty file is a CsvError; a header alone gives no rows', async () => {
     await expect(readCsvColumns(new Blob([]))).rejects.toBeInstanceOf(CsvError);
     const t = await readCsvColumns(new Blob(['a,b\n']));

@@ -43,7 +43,7 @@ it('helpers', () => {
   expect(formatDuration(930)).toBe('0.9 s');
   expect(formatCount(22631)).toBe('22,631');
   expect(baseName('dir/x.CSV')).toBe('x');
-  const ax = xAxisFor({ name: 'a', rows: 3, columns: [], timeColumn: 't', time: new Float64Array([3, NaN, 5]), numeric: [], warnings: [], stopped: null });
+  const ax = xAxisFor({ name: 'a', rows: 3, columns: [], timeColumn: 't', time: new Float64Array([3, NaN, 5]), numeric: [], warnings: [], stopped: null, dateOrder: null });
   expect(ax.kind).toBe('index');
   expect(ax.note).toMatch(/missing/);
 });
