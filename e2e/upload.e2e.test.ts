@@ -153,6 +153,11 @@ describe('upload', () => {
     await expect.poll(() => rangeShown(page)).toMatch(/^Showing 2020-01-01 00:00 UTC – 2020-12-01 23:00 UTC/);
     expect(await page.getByLabel('Dates in “when”').inputValue()).toBe('day');
     expect(await page.getByLabel('Column to score').inputValue()).toBe('level');
+    // fewer rows than the warm-up: no invented score, and the page says why and what to do
+    await fileInput().setInputFiles({ name: 'short.csv', mimeType: 'text/csv', buffer: Buffer.from('v\n' + [1, 2, 3, 2, 1, 9, 1, 2].join('\n') + '\n') });
+    await page.getByRole('status').filter({ hasText: /^No score: the forest was still warming up\. It reports scores from row 65 on \(outputAfter 64, shingleSize 1\), and this file has 8 rows\. Lower outputAfter/ }).waitFor();
+    await fileInput().setInputFiles({ name: 'ambiguous.csv', mimeType: 'text/csv', buffer: Buffer.from(lines.join('\n') + '\n') });
+    await waitScored(page);
     // a file whose dates settle it offers no choice
     expect(await page.getByText(/nothing in the dates shows whether the day or the month comes first/).count()).toBeGreaterThan(0);
     await fileInput().setInputFiles({ name: 'sensor-log.csv', mimeType: 'text/csv', buffer: Buffer.from(log.text) });

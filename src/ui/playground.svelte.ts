@@ -618,6 +618,13 @@ export class Playground {
     if (!view) return 'No dataset loaded. Choose a CSV file, or drop one on the page.';
     const s = this.summary;
     if (s && !s.cancelled && this.rowsDone >= view.rows) {
+      if (s.scored === 0 && view.rows > 0) {
+        const o = s.options;
+        return (
+          `No score: the forest was still warming up. It reports scores from row ${formatCount(warmUpRows(o) + 1)} on ` +
+          `(outputAfter ${o.outputAfter}, shingleSize ${o.shingleSize}), and this file has ${formatCount(view.rows)} rows. Lower outputAfter to score earlier rows.`
+        );
+      }
       return `Scored ${formatCount(s.scored)} points in ${formatDuration(s.milliseconds)}`;
     }
     return `Stopped after ${formatCount(this.rowsDone)} of ${formatCount(view.rows)} rows. Press Run to score again.`;
