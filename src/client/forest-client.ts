@@ -35,7 +35,11 @@ export class ForestClient {
   }
 
   /** Scores the loaded dataset; `onChunk` sees scores as they arrive; `signal` cancels between chunks. */
-  async score(request: ScoreRequest, onChunk: (chunk: ScoreChunk) => void, signal?: AbortSignal): Promise<ScoreSummary> {
+  async score(
+    request: ScoreRequest,
+    onChunk: (chunk: ScoreChunk) => void | number | Promise<void | number>,
+    signal?: AbortSignal,
+  ): Promise<ScoreSummary> {
     const onAbort = () => void this.api.cancel();
     signal?.addEventListener('abort', onAbort, { once: true });
     try {

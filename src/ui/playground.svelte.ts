@@ -38,6 +38,14 @@ export const BUILT_IN = {
 
 export type Phase = 'idle' | 'loading' | 'scoring' | 'done' | 'stopped';
 
+/** Replay speeds offered, in rows per second. */
+export const REPLAY_SPEEDS = [10, 30, 100, 300, 1000, 3000, 10000] as const;
+
+/** Rows per chunk of a replay at `speed` rows per second: about 30 chunks a second, at least one row. */
+export function replayChunk(speed: number): number {
+  return Math.max(1, Math.round(speed / 30));
+}
+
 /** Milliseconds an option change waits for the next one before the re-run starts. */
 export const RESCORE_DELAY = 350;
 
@@ -319,10 +327,13 @@ export class Playground {
   }
 
   /** Scores the picked column with the current settings; a run already going is cancelled first. */
-  async score(): Promise<void> {
+  async score(how: { replay?: boolean } = {}): Promise<void> {
     this.cancelRescore();
     const view = this.dataset;
     if (!view) return;
+    // a replay is a run played at a chosen speed; any other run ends it
+    if (!how.replay) this.replay = null;
+    else this.replay = { speed: this.replaySpeed, paused: false };
     let options: ForestOptions;
     try {
       options = checkSettings(this.settings, this.together ? Math.max(1, this.scoreColumns.length) : 1);
@@ -381,7 +392,7 @@ export class Playground {
     const warm = Math.min(warmUpRows(options), view.rows);
     this.status = `Warming up: the forest learns from the first ${formatCount(warm)} rows before it scores…`;
     // about 32 chunks per run (smooth filling), each at least 256 rows (few messages)
-    const chunkRows = Math.min(4096, Math.max(256, Math.ceil(view.rows / 32)));
+    const chunkRows = how.replay ? replayChunk(this.replaySpeed) : Math.min(4096, Math.max(256, Math.ceil(view.rows / 32)));
     try {
       const summary = await this.forest.score(
         {
@@ -392,10 +403,11 @@ export class Playground {
           gaps,
           fromModel: this.useModel,
         },
-        (chunk) => this.onChunk(me, chunk),
+        how.replay ? (chunk) => (this.onChunk(me, chunk), this.pace(me, chunk, controller.signal)) : (chunk) => this.onChunk(me, chunk),
         controller.signal,
       );
       if (me !== this.run) return;
+      this.replay = null;
       this.summary = summary;
       this.options = summary.options;
       if (summary.gaps) this.runNote = `${this.runNote ? `${this.runNote} ` : ''}${summary.gaps}.`;
@@ -444,8 +456,9 @@ export class Playground {
     this.rowsDone = chunk.rowsDone;
     this.version++;
     const warm = this.warmUp;
-    this.status =
-      chunk.rowsDone <= warm
+    this.status = this.replay
+      ? this.replayStatus()
+      : chunk.rowsDone <= warm
         ? `Warming up… ${formatCount(chunk.rowsDone)} of ${formatCount(warm)} rows before the first score`
         : `Scoring… ${formatCount(chunk.rowsDone)} of ${formatCount(chunk.rows)} rows`;
   }
@@ -471,6 +484,97 @@ export class Playground {
   private stopRun(): void {
     this.controller?.abort();
     this.controller = null;
+    this.wake();
+  }
+
+  // ---- replay: a run played as a stream at a chosen speed, with pause and step ----
+
+  /** The replay going on (null: none): its speed in rows per second, and whether it is paused. */
+  replay = $state<{ speed: number; paused: boolean } | null>(null);
+  /** The speed the next replay starts with (rows per second). */
+  replaySpeed = $state<number>(REPLAY_SPEEDS[2]);
+  /** Rows a Step lets through while paused. */
+  private stepRows = 0;
+  private waiting: (() => void) | null = null;
+  private lastChunkAt = 0;
+
+  /** Scores the dataset again from its first row as a stream of `speed` rows per second. */
+  startReplay(speed = this.replaySpeed): Promise<void> {
+    this.replaySpeed = speed;
+    this.stepRows = 0;
+    this.lastChunkAt = performance.now();
+    return this.score({ replay: true });
+  }
+
+  pauseReplay(): void {
+    if (this.replay) this.replay = { ...this.replay, paused: true };
+    this.status = this.replayStatus();
+  }
+
+  playReplay(): void {
+    if (!this.replay) return;
+    this.replay = { ...this.replay, paused: false };
+    this.lastChunkAt = performance.now();
+    this.wake();
+  }
+
+  /** While paused: one more row. */
+  stepReplay(): void {
+    if (!this.replay?.paused) return;
+    this.stepRows = 1;
+    this.wake();
+  }
+
+  setReplaySpeed(speed: number): void {
+    this.replaySpeed = speed;
+    if (this.replay) this.replay = { ...this.replay, speed };
+  }
+
+  private wake(): void {
+    const w = this.waiting;
+    this.waiting = null;
+    w?.();
+  }
+
+  private replayStatus(): string {
+    const rows = this.dataset?.rows ?? 0;
+    const where = `row ${formatCount(this.rowsDone)} of ${formatCount(rows)}`;
+    if (!this.replay) return this.status;
+    return this.replay.paused ? `Replay paused at ${where}: Play goes on, Step adds one row` : `Replay: ${where} at ${formatCount(this.replay.speed)} rows/s`;
+  }
+
+  /**
+   * After a replay's chunk: waits the time its rows take at the replay's speed, and while paused until
+   * Play or Step; answers the worker with the next chunk's rows (one for a Step).
+   */
+  private async pace(me: number, chunk: ScoreChunk, signal: AbortSignal): Promise<number | undefined> {
+    const live = () => me === this.run && !signal.aborted && this.replay !== null;
+    if (!live()) return undefined;
+    const due = this.lastChunkAt + (chunk.scores.length / this.replay!.speed) * 1000;
+    const wait = due - performance.now();
+    if (wait > 0) {
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(() => {
+          this.waiting = null;
+          resolve();
+        }, wait);
+        this.waiting = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+    }
+    while (live() && this.replay!.paused && this.stepRows === 0) {
+      this.status = this.replayStatus();
+      await new Promise<void>((resolve) => (this.waiting = resolve));
+    }
+    this.lastChunkAt = Math.max(due, performance.now() - 100);
+    if (!live()) return undefined;
+    if (this.stepRows > 0) {
+      this.stepRows = 0;
+      return 1;
+    }
+    return replayChunk(this.replay!.speed);
   }
 
   // ---- explanations ----

@@ -43,7 +43,10 @@ export interface ScoreRequest {
   options?: ForestOptionsInput;
   /** Thresholder settings (z, ...); defaults from src/forest/thresholder.ts. */
   threshold?: Partial<ThresholdOptions>;
-  /** Rows per chunk sent back. */
+  /**
+   * Rows per chunk sent back (1 to 65,536; default 4,096). `onChunk` may answer with a number: the next
+   * chunk's rows (a replay paces a run so).
+   */
   chunkRows?: number;
   /**
    * Workers the trees are sharded over (the same scores, bit for bit, for any count). 1: the forest runs in
@@ -130,6 +133,9 @@ export interface ScoreSummary {
 }
 
 const yieldToMessages = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
+
+/** Rows per chunk of score(): a whole number from 1 to 65,536 (4,096 for anything else). */
+const chunkSize = (rows: number) => (Number.isInteger(rows) && rows >= 1 ? Math.min(rows, 65_536) : 4096);
 
 /** How score() may shard the trees over a pool of workers. */
 export interface PoolSettings {
@@ -292,7 +298,7 @@ export function createForestApi(kernel: KernelSource, poolSettings: PoolSettings
      * Scores the loaded dataset from its first row with a fresh forest, sending scores back in chunks
      * through `onChunk`. A later score() or cancel() stops it between chunks; what was scored is kept.
      */
-    async score(request: ScoreRequest, onChunk?: (chunk: ScoreChunk) => void | Promise<void>): Promise<ScoreSummary> {
+    async score(request: ScoreRequest, onChunk?: (chunk: ScoreChunk) => void | number | Promise<void | number>): Promise<ScoreSummary> {
       if (!table) throw new Error('No dataset is loaded: load a CSV file first.');
       const t = table;
       const me = ++run;
@@ -363,9 +369,9 @@ export function createForestApi(kernel: KernelSource, poolSettings: PoolSettings
         const thresholder = restored?.thresholder ?? thresholderFor(options, request.threshold);
         const firstRow = thresholder.rowsGraded; // a model goes on counting rows where it stopped
         const filler = fillerFor(t, gaps, m, options);
-        const chunkRows = Math.max(64, request.chunkRows ?? 4096);
-        const rows = new Float64Array(chunkRows * m);
-        const confidence = new Float64Array(chunkRows);
+        let chunkRows = chunkSize(request.chunkRows ?? 4096);
+        let rows = new Float64Array(chunkRows * m);
+        let confidence = new Float64Array(chunkRows);
         let done = 0;
         let cancelled = false;
         while (done < t.rows) {
@@ -410,8 +416,9 @@ export function createForestApi(kernel: KernelSource, poolSettings: PoolSettings
             allThresholds[done + r] = g.threshold;
           }
           done += n;
-          // awaited: the page has the chunk before the next one (and the result) is sent
-          await onChunk?.({
+          // awaited: the page has the chunk before the next one (and the result) is sent; a number back sets
+          // the next chunk's rows (a replay paces the run so: one row at a time, or more)
+          const next = await onChunk?.({
             start: done - n,
             scores: out.slice(),
             grades: allGrades.slice(done - n, done),
@@ -419,6 +426,13 @@ export function createForestApi(kernel: KernelSource, poolSettings: PoolSettings
             rowsDone: done,
             rows: t.rows,
           });
+          if (typeof next === 'number' && chunkSize(next) !== chunkRows) {
+            chunkRows = chunkSize(next);
+            if (chunkRows > confidence.length) {
+              rows = new Float64Array(chunkRows * m);
+              confidence = new Float64Array(chunkRows);
+            }
+          }
           await yieldToMessages();
         }
         let scored = 0;
