@@ -105,7 +105,7 @@ describe('a large file', () => {
     for await (const line of createInterface({ input: createReadStream(path) })) {
       if (lines++ === 0) header = line;
     }
-    expect(header).toBe('time,value,count,score,grade,threshold,expected_count,imputed');
+    expect(header).toBe('time,value,count,score,grade,threshold,attribution_count,expected_count,imputed');
     expect(lines - 1).toBe(kept);
     expect(s.errors).toEqual([]);
   });

@@ -98,19 +98,20 @@ describe('upload', () => {
     expect(download.suggestedFilename()).toBe('sensor-log-scores.csv');
     const rows = readCsv(readFileSync(await download.path(), 'utf8'));
     while (rows.length && rows[rows.length - 1].every((c) => c === '')) rows.pop();
-    expect(rows[0]).toEqual(['timestamp', 'temperature', PRESSURE, 'note', 'score', 'grade', 'threshold', `expected_${PRESSURE}`, 'imputed']);
+    expect(rows[0]).toEqual(['timestamp', 'temperature', PRESSURE, 'note', 'score', 'grade', 'threshold', `attribution_${PRESSURE}`, `expected_${PRESSURE}`, 'imputed']);
     expect(rows.length).toBe(ROWS + 1);
     let alerts = 0;
     let peak = -1;
     let max = -Infinity;
     for (let i = 1; i <= ROWS; i++) {
       const row = rows[i];
-      expect(row.length).toBe(9);
-      expect(row[8]).toMatch(/^(true|false)$/);
+      expect(row.length).toBe(10);
+      expect(row[9]).toMatch(/^(true|false)$/);
       expect(row.slice(0, 4)).toEqual(log.cells[i]); // the original cells, unchanged
       const score = row[4];
       if (i - 1 < WARM_UP) {
         expect(score, `row ${i - 1}`).toBe('');
+        expect(row[7], `row ${i - 1}`).toBe('');
       } else {
         const v = Number(score);
         expect(score, `row ${i - 1}`).not.toBe('');
@@ -122,7 +123,9 @@ describe('upload', () => {
         if (grade > 0) alerts++;
         expect(Number(row[6])).toBeGreaterThan(0);
         // an expected value exactly where an alert is raised
-        expect(row[7] === '', `row ${i - 1}: expected "${row[7]}" with grade ${grade}`).toBe(!(grade > 0));
+        // the column's share of the score: all of it, with one column scored
+        expect(Math.abs(Number(row[7]) - v), `row ${i - 1}: attribution ${row[7]} for score ${score}`).toBeLessThan(1e-9 * Math.max(1, v));
+        expect(row[8] === '', `row ${i - 1}: expected "${row[8]}" with grade ${grade}`).toBe(!(grade > 0));
         if (v > max) {
           max = v;
           peak = i - 1;
@@ -227,7 +230,8 @@ describe('files that cannot be used', () => {
     expect(download.suggestedFilename()).toBe('sensor-log-scores.csv');
     const header = readCsv(readFileSync(await download.path(), 'utf8'))[0];
     expect(header.slice(0, 7)).toEqual(['timestamp', 'temperature', PRESSURE, 'note', 'score', 'grade', 'threshold']);
-    expect(header[7]).toMatch(/^expected_/);
+    expect(header[7]).toMatch(/^attribution_/);
+    expect(header[8]).toMatch(/^expected_/);
 
     // the error can be dismissed, and the page still works: pick the other column and score it
     await page.getByRole('button', { name: 'Dismiss' }).click();

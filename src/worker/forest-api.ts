@@ -191,6 +191,44 @@ export function createForestApi(kernel: KernelSource, poolSettings: PoolSettings
     const filled = filler.fill(input, table!.time!.subarray(0, upTo));
     return { input: filled.rows, at: filled.at };
   };
+  /**
+   * Each scored column's share of each row's score in a run (its attribution, high and low, summed over the
+   * shingle's rows; the shares add up to the score), NaN where no score: from what score() kept, or
+   * computed again by a forest fed the same rows (by chunks, so memory stays small).
+   */
+  const attributionByColumn = async (r: NonNullable<typeof lastRun>): Promise<Float64Array[]> => {
+    const m = r.columns.length;
+    const D = r.options.shingleSize * m;
+    const shares = r.columns.map(() => new Float64Array(table!.rows).fill(NaN));
+    const add = (a: Float64Array, at: number, row: number) => {
+      if (!scores || Number.isNaN(scores[row])) return;
+      for (let j = 0; j < m; j++) {
+        let sum = 0;
+        for (let d = j; d < D; d += m) sum += a[at + d] + a[at + D + d];
+        shares[j][row] = sum;
+      }
+    };
+    if (attribution) {
+      for (let row = 0; row < r.rows; row++) add(attribution, row * 2 * D, row);
+      return shares;
+    }
+    const { input, at } = runInput(r, r.rows);
+    const total = input.length / m;
+    // the table row of each row fed (-1: a row that filled a gap)
+    const rowOf = new Int32Array(total).fill(-1);
+    if (at) at.forEach((fed, row) => (rowOf[fed] = row));
+    else rowOf.forEach((_, i) => (rowOf[i] = i));
+    const f = await startingForest(r);
+    const CHUNK = 16_384;
+    const out = new Float64Array(CHUNK);
+    const a = new Float64Array(CHUNK * 2 * D);
+    for (let from = 0; from < total; from += CHUNK) {
+      const n = Math.min(CHUNK, total - from);
+      f.process(input.subarray(from * m, (from + n) * m), out.subarray(0, n), { attribution: a.subarray(0, n * 2 * D) });
+      for (let i = 0; i < n; i++) if (rowOf[from + i] >= 0) add(a, i * 2 * D, rowOf[from + i]);
+    }
+    return shares;
+  };
   let attribution: Float64Array | null = null;
   /** The forest as it scored a row, for tree(): kept while the same run's same row is shown. */
   let treeAt: { run: object; row: number; at: ForestAtRow } | null = null;
@@ -586,7 +624,8 @@ export function createForestApi(kernel: KernelSource, poolSettings: PoolSettings
     /**
      * The loaded dataset as CSV (a Blob: the file is read again, slice by slice, so its size does not
      * matter): every original row and column, plus score, grade, threshold (empty where none),
-     * expected_<column> for each scored column (filled where grade > 0) and imputed.
+     * attribution_<column> (each scored column's share of the score; scoringMode 'score'), expected_<column>
+     * for each scored column (filled where grade > 0) and imputed: the command line's columns.
      */
     async exportCsv(): Promise<Blob> {
       if (!table) throw new Error('No dataset is loaded.');
@@ -598,6 +637,10 @@ export function createForestApi(kernel: KernelSource, poolSettings: PoolSettings
       ];
       if (lastRun) {
         const columns = lastRun.columns;
+        if (lastRun.options.scoringMode === 'score') {
+          const shares = await attributionByColumn(lastRun);
+          columns.forEach((c, j) => extra.push({ name: `attribution_${c}`, values: shares[j] }));
+        }
         const byColumn = columns.map(() => none());
         for (const e of await api.expectedValues()) e.values.forEach((v, j) => (byColumn[j][e.row] = v));
         columns.forEach((c, j) => extra.push({ name: `expected_${c}`, values: byColumn[j] }));

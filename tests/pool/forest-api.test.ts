@@ -104,6 +104,32 @@ describe('explain()', () => {
   });
 });
 
+describe('exportCsv()', () => {
+  it("writes the command line's columns: the page's download equals rcf score --attribution, kept or computed again", async () => {
+    const { run } = await import('../cli/helpers');
+    const { mkdtempSync, rmSync, writeFileSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const { tmpdir } = await import('node:os');
+    const text = csv(1200);
+    const dir = mkdtempSync(join(tmpdir(), 'rcf-export-'));
+    try {
+      const file = join(dir, 'x.csv');
+      writeFileSync(file, text);
+      const cli = await run(['score', file, '--column', 'a,b', '--trees', '12', '--shingle-size', '2', '--seed', '3', '--attribution']);
+      expect(cli.code).toBe(0);
+      await api.loadCsv(text, 'x.csv');
+      for (const attribution of [false, true]) {
+        await api.score({ columns: ['a', 'b'], options: { numberOfTrees: 12, shingleSize: 2, seed: 3 }, attribution, chunkRows: 500 });
+        const page = await (await api.exportCsv()).text();
+        expect(page.split('\n')[0]).toBe('time,a,b,score,grade,threshold,attribution_a,attribution_b,expected_a,expected_b,imputed');
+        expect(page).toBe(cli.stdout);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('models', () => {
   it('saveModel then loadModel: a second file scored from the model goes on as one stream', async () => {
     const all = csv(2500).trimEnd().split('\n');
