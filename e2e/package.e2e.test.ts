@@ -71,6 +71,7 @@ async function nodeScores(rows: number): Promise<(number | null)[]> {
 }
 
 type Rcf = {
+  mainThread(): Promise<{ scores: (number | null)[]; csvEqual: boolean }>;
   stream(how: string): Promise<(number | null)[]>;
   score(workers: number): Promise<{ scores: (number | null)[]; workers: number; cancelled: boolean }>;
   abort(): Promise<{ cancelled: boolean; scoredRows: number; chunks: number; streamError: string | null; afterRows: number }>;
@@ -89,6 +90,12 @@ describe('rcf-playground/browser from an installed package, under a strict CSP',
     expect(scores.filter((v) => v !== null).length).toBeGreaterThan(500);
     expect(scores).toEqual(await nodeScores(600));
     expect(requests).toContain('/node_modules/rcf-playground/dist/browser/rcf.wasm');
+  });
+
+  it('the synchronous forest, snapshots and CSV reading run in the page itself, as in Node', async () => {
+    const r = await call('mainThread');
+    expect(r.scores).toEqual(await nodeScores(600));
+    expect(r.csvEqual).toBe(true);
   });
 
   it.each(['bytes', 'url'])('takes the kernel explicitly as %s (and then does not fetch its own)', async (how) => {

@@ -1,6 +1,8 @@
 // The browser entry as a project that installed the package uses it without a bundler: imported from
 // node_modules by path. Each function below is one scenario the end-to-end test runs with page.evaluate.
-import { createForestWorker } from './node_modules/rcf-playground/dist/browser/index.js';
+import {
+  createForestWorker, RandomCutForest, saveSnapshot, loadSnapshot, parseCsvText, readCsvColumns,
+} from './node_modules/rcf-playground/dist/browser/index.js';
 
 const violations = [];
 addEventListener('securitypolicyviolation', (e) => violations.push(`${e.violatedDirective} ${e.blockedURI}`));
@@ -23,6 +25,25 @@ const plain = (scores) => Array.from(scores, (s) => (Number.isNaN(s) ? null : s)
 window.rcf = {
   violations,
   series: (n) => Array.from(series(n)),
+
+  /**
+   * The synchronous forest in the page's own thread: 600 rows, the first 300 then a snapshot round trip
+   * (saveSnapshot, loadSnapshot) and the rest; the CSV read by parseCsvText and by readCsvColumns (a Blob).
+   */
+  async mainThread() {
+    const values = series(600);
+    const forest = await RandomCutForest.create(OPTIONS);
+    const first = forest.process(values.subarray(0, 300));
+    const { forest: restored } = await loadSnapshot(await saveSnapshot(forest));
+    const rest = restored.process(values.subarray(300));
+    const text = csv(600);
+    const parsed = parseCsvText(text).numeric.get('value');
+    const streamed = (await readCsvColumns(new Blob([text]))).numeric.get('value');
+    return {
+      scores: [...plain(first), ...plain(rest)],
+      csvEqual: parsed.length === 600 && parsed.every((v, i) => v === streamed[i]),
+    };
+  },
 
   /** Streams 600 rows through a worker whose kernel comes from `how`: default, bytes or url. */
   async stream(how) {

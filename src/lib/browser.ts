@@ -1,7 +1,8 @@
 /**
  * The package's browser entry (`rcf-playground/browser`, built to dist/browser/index.js): a worker
- * factory. The worker script and the kernel are files next to this module, resolved from
- * import.meta.url, so it works from a plain <script type="module"> with no bundler plugin.
+ * factory, and the same synchronous forest, detector, snapshots and CSV reading as the Node entry, for a
+ * page's own thread or its own worker. The worker script and the kernel are files next to this module,
+ * resolved from import.meta.url, so it works from a plain <script type="module"> with no bundler plugin.
  */
 import * as Comlink from 'comlink';
 import type { ForestApi, ScoreChunk, ScoreRequest, ScoreSummary } from '../worker/forest-api';
@@ -14,6 +15,26 @@ export type {
 export type { ForestOptions, ForestOptionsInput } from '../shared/options';
 export type { ForestStats } from '../forest/forest';
 export type { KernelSource } from '../kernel/kernel';
+import { withDefaultKernel } from './defaults';
+import type { RandomCutForest as Forest } from '../forest/forest';
+import type { Detector as BaseDetector } from '../forest/detector';
+
+/** The kernel next to this module (dist/browser/rcf.wasm), the default of every function below. */
+export const defaultKernelUrl: URL = new URL('../../build/rcf.wasm', import.meta.url);
+const withKernel = withDefaultKernel(defaultKernelUrl);
+/** The forest in this thread (synchronous once created: create() fetches and compiles the kernel). */
+export const RandomCutForest = withKernel.RandomCutForest;
+export type RandomCutForest = Forest;
+export const Detector = withKernel.Detector;
+export type Detector = BaseDetector;
+export const loadSnapshot = withKernel.loadSnapshot;
+export const loadKernel = withKernel.loadKernel;
+export { saveSnapshot, SnapshotError, SNAPSHOT_VERSION } from '../forest/snapshot';
+export { Thresholder, thresholderFor, DEFAULT_THRESHOLD, type ThresholdOptions, type AnomalyEvent } from '../forest/thresholder';
+export { resolveOptions, OptionsError, LIMITS } from '../shared/options';
+export { parseCsvText, parseCsvBlob, tableToCsv, tableToCsvChunks, CsvError, CsvStreamReader, defaultColumn } from '../ingest';
+export type { Table, ColumnInfo, ParseOptions } from '../ingest';
+export { readCsvColumns, exportColumnsCsv, type ColumnTable, type ReadProgress } from '../ingest/read-columns';
 
 export interface ForestWorkerOptions {
   /**
