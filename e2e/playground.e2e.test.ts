@@ -70,7 +70,8 @@ describe('datasets', () => {
     expect(await picker().inputValue()).toBe('nab:machine_temperature_system_failure.csv');
 
     await picker().selectOption({ label: 'NYC taxi passengers' });
-    await page.getByRole('status').filter({ hasText: /^Loading nyc_taxi\.csv/ }).waitFor();
+    // the status said so while it loaded (a few milliseconds: read from the status history afterwards)
+    await expect.poll(async () => (await statusHistory(page)).some((t) => /^Loading nyc_taxi\.csv/.test(t))).toBe(true);
     expect(await waitScored(page)).toMatch(/^Scored 10,256 points in /); // 10,320 rows − 64 warming up
     expect(await labelled().innerText()).toMatch(/windows caught: [0-5] of 5, alerts outside windows: \d+/);
     await frames(page);

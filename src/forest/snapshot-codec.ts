@@ -31,9 +31,10 @@
  * against what the options allow; then the kernel runs its own checks on the regions as before.
  */
 
+/** The kernel's node links and record size (assembly/layout.ts): no child, the first leaf link, bytes per node. */
 export const NULL = 0xffff;
 export const LEAF = 0x8000;
-const RECORD = 12;
+export const RECORD = 12;
 /** A Rice code's unary part longer than this is refused (the encoder never writes one). */
 const MAX_QUOTIENT = 1024;
 

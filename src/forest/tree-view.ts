@@ -16,10 +16,7 @@
  */
 
 import type { RandomCutForest } from './forest';
-
-const NULL = 0xffff;
-const LEAF = 0x8000;
-const RECORD = 12;
+import { NULL, LEAF, RECORD } from './snapshot-codec';
 
 /** A node of the tree view: an internal node (a cut) or a leaf (a point of the sample). */
 export interface TreeViewNode {

@@ -56,7 +56,10 @@ const compiled = new Map<unknown, Promise<WebAssembly.Module>>();
 async function fetchBytes(url: URL | string): Promise<ArrayBuffer> {
   const href = String(url);
   if (href.startsWith('file:') && typeof process !== 'undefined' && process.versions?.node) {
-    const { readFile } = await import('node:fs/promises');
+    // a specifier bundlers leave alone: browsers never come here, and a browser build must not carry a
+    // preload helper for it (an application's bundler adds its own, and two do not parse in one module)
+    const fs = 'node:fs/promises';
+    const { readFile } = (await import(/* @vite-ignore */ fs)) as typeof import('node:fs/promises');
     const bytes = await readFile(new URL(href));
     return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
   }
