@@ -77,6 +77,12 @@ export interface TreeView {
    * not isolated) or has no path.
    */
   isolationDepth: number | null;
+  /**
+   * The depth at which a random cut isolates the point, on average: the score walk's expectation with the
+   * depth in place of 1 / (depth + 1) (at each node on the way up, its depth with the probability q that
+   * a cut there separates the point, else the expectation below). Null when isolationDepth is.
+   */
+  expectedDepth: number | null;
   /** The point's anomaly score in this tree (assembly/score.ts); NaN without a point or an empty tree. */
   treeScore: number;
 }
@@ -107,7 +113,7 @@ const view = (u: Uint8Array) => new DataView(u.buffer, u.byteOffset, u.byteLengt
  */
 export function readTree(
   source: TreeSource, tree: number, point: ArrayLike<number> | null,
-): Pick<TreeView, 'nodes' | 'point' | 'path' | 'isolationDepth' | 'treeScore'> {
+): Pick<TreeView, 'nodes' | 'point' | 'path' | 'isolationDepth' | 'expectedDepth' | 'treeScore'> {
   const { numberOfTrees: T, sampleSize: N, dimensions: D, regions } = source;
   if (!Number.isInteger(tree) || tree < 0 || tree >= T) {
     throw new RangeError(`tree must be a whole number from 0 to ${T - 1}; got ${String(tree)}.`);
@@ -161,7 +167,7 @@ export function readTree(
   }
 
   if (!point || nodes.length === 0) {
-    return { nodes, point: point ? Array.from(point, Math.fround) : null, path: [], isolationDepth: null, treeScore: NaN };
+    return { nodes, point: point ? Array.from(point, Math.fround) : null, path: [], isolationDepth: null, expectedDepth: null, treeScore: NaN };
   }
   const x = Array.from(point, Math.fround);
   // descend by the cuts (node-store.ts `childFor`: x[j] <= cut goes left)
@@ -176,8 +182,19 @@ export function readTree(
   const leaf = nodes[i];
   const seen = leaf.min.every((v, j) => v === x[j]);
   let isolationDepth: number | null = null;
-  if (!seen) isolationDepth = path.find((s) => s.separation > 0)!.depth;
-  return { nodes, point: x, path, isolationDepth, treeScore: scoreWalk(nodes, path, seen) };
+  let expectedDepth: number | null = null;
+  if (!seen) {
+    isolationDepth = path.find((s) => s.separation > 0)!.depth;
+    // as the score walk: from the leaf's depth up, each node's depth with the probability of a cut there
+    let e = path.length - 1;
+    for (let k = path.length - 2; k >= 0; k--) {
+      const q = path[k].separation;
+      if (q === 0) break;
+      e = q * path[k].depth + (1 - q) * e;
+    }
+    expectedDepth = e;
+  }
+  return { nodes, point: x, path, isolationDepth, expectedDepth, treeScore: scoreWalk(nodes, path, seen) };
 }
 
 /**

@@ -116,6 +116,9 @@ describe('tree view', () => {
       expect(v.isolationDepth).toBe(0);
       expect(v.path[0].separation).toBeGreaterThan(0.5);
       expect(v.treeScore).toBeGreaterThan(3);
+      // most cuts at the root already isolate it: on average it is isolated near the top
+      expect(v.expectedDepth).toBeGreaterThanOrEqual(0);
+      expect(v.expectedDepth).toBeLessThan(0.5 * (v.path.length - 1));
     }
     // row 260 repeats row 100, which is in some trees' samples (and in none of the others)
     const again = forestAtRow(RandomCutForest.fromModule(options, module), rows.subarray(0, 261 * 2));
@@ -125,6 +128,12 @@ describe('tree view', () => {
       const leaf = v.nodes[v.path.at(-1)!.node];
       const same = leaf.min.every((value, j) => value === v.point![j]);
       expect(v.isolationDepth === null).toBe(same);
+      expect(v.expectedDepth === null).toBe(same);
+      // the average lies between the first depth a cut can isolate it at and the leaf's depth
+      if (!same) {
+        expect(v.expectedDepth!).toBeGreaterThanOrEqual(v.isolationDepth!);
+        expect(v.expectedDepth!).toBeLessThanOrEqual(v.path.length - 1);
+      }
       if (same) seen++;
     }
     expect(seen).toBeGreaterThan(0);
