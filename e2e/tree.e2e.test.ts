@@ -92,7 +92,13 @@ describe('the tree view', () => {
     // an out-of-range tree is refused in words
     await region().getByRole('spinbutton', { name: /^Tree/ }).fill('50');
     await region().getByText('Pick a tree from 0 to 49.').waitFor();
+    expect(await region().getByRole('img', { name: /^Tree \d+:/ }).count()).toBe(0); // no older tree stays drawn
     await region().getByRole('spinbutton', { name: /^Tree/ }).fill('7');
+    await summaryOf(7);
+    // the first row: the forest has learnt nothing before it, so the tree is empty (said, no error)
+    await region().getByRole('spinbutton', { name: /^Row/ }).fill('1');
+    await region().locator('.summary').filter({ hasText: /^Tree 7 is empty before row 1: the forest has learnt no row yet/ }).waitFor();
+    await region().getByRole('spinbutton', { name: /^Row/ }).fill(row.replace(/,/g, ''));
 
     await frames(page);
     await region().screenshot({ path: `${SHOTS}/tree-default.png` });

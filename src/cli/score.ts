@@ -204,12 +204,8 @@ export async function score(file: string, values: Values, ctx: Context): Promise
     throw new UsageError('--attribution explains the default score; it does not go with --mode codisp.');
   }
   const module = await RandomCutForest.compile(io.kernel);
-  const source = await openSource(file, io);
   const name = file === '-' ? 'stdin' : file;
   const reader = new CsvStreamReader(reading);
-  const tty = io.stderrIsTTY ?? Boolean(process.stderr.isTTY);
-  const stdoutTty = io.stdoutIsTTY ?? (io.drain ? false : Boolean(process.stdout.isTTY));
-  const progress = new Progress(ctx.err, Boolean(values.progress) || (tty && !stdoutTty), tty, source.size);
 
   /** Without --group-by: the one group, made in setup(). */
   let single: Group | null = null;
@@ -247,6 +243,12 @@ export async function score(file: string, values: Values, ctx: Context): Promise
       throw new Error(`${what}: ${(e as Error).message}`);
     }
   };
+  // opened last, once every option and file named in them is known to be usable: a refusal above leaves
+  // nothing open (a read stream that opens later would fail on a file gone by then)
+  const source = await openSource(file, io);
+  const tty = io.stderrIsTTY ?? Boolean(process.stderr.isTTY);
+  const stdoutTty = io.stdoutIsTTY ?? (io.drain ? false : Boolean(process.stdout.isTTY));
+  const progress = new Progress(ctx.err, Boolean(values.progress) || (tty && !stdoutTty), tty, source.size);
   let layout: CsvLayout | null = null;
   let written = 0;
   let scored = 0;

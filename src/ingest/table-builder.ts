@@ -924,13 +924,18 @@ function parseDateColumn(cells: string[][], lines: Int32Array, c: number, dayFir
     } else if (dayFirstOption !== undefined) {
       dayFirst = dayFirstOption;
       notes.push(`nothing in the dates shows whether the day or the month comes first; read as ${dayFirst ? 'day' : 'month'} first, as the dayFirst option says.`);
+    } else if (dotted === yearLast) {
+      // DD.MM.YYYY is how German, Russian, Scandinavian and other locales write dates; no one writes MM.DD
+      dayFirst = true;
+      notes.push(
+        'nothing in the dates shows whether the day or the month comes first (no day above 12); dates with dots are written day first ' +
+          '(DD.MM.YYYY), so they were read that way. Set the dayFirst option (false) if that is wrong.',
+      );
     } else {
       dayFirst = false;
       notes.push(
         'nothing in the dates shows whether the day or the month comes first (no day above 12); read as month first (MM/DD/YYYY). ' +
-          (dotted === yearLast
-            ? 'Dates with dots are usually day first (DD.MM.YYYY): set the dayFirst option if so.'
-            : 'Set the dayFirst option if that is wrong.'),
+          'Set the dayFirst option if that is wrong.',
       );
     }
     if (dayFirstOption !== undefined && dayFirstOption !== dayFirst && (dayFirstEvidence || monthFirstEvidence)) {

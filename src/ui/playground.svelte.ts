@@ -339,6 +339,13 @@ export class Playground {
       options = checkSettings(this.settings, this.together ? Math.max(1, this.scoreColumns.length) : 1);
     } catch (e) {
       this.error = messageOf(e);
+      this.replay = null;
+      // a dataset that has just loaded is on screen, unscored: the page settles, and a valid option (or
+      // Run) scores it (a run going on is left to finish)
+      if (this.phase === 'loading' || this.phase === 'idle') {
+        this.phase = 'stopped';
+        this.status = `${view.name} is loaded but not scored: an option is not valid (see the message). Fix it, and it is scored.`;
+      }
       return;
     }
     this.stopRun();

@@ -93,9 +93,9 @@ const cases: Case[] = [
     expect: { time: ['2024-01-02T00:00:00.000Z', '2024-03-04T00:00:00.000Z'], warnings: [/nothing in the dates shows.*read as month first/] },
   },
   {
-    name: 'nothing settles the order of dotted dates: month first, with a hint that dots are usually day first',
+    name: 'nothing settles the order of dotted dates: day first (DD.MM.YYYY, as such dates are written), said',
     text: 'Datum;v\n01.02.2024;1\n03.04.2024;2\n',
-    expect: { time: ['2024-01-02T00:00:00.000Z', '2024-03-04T00:00:00.000Z'], warnings: [/read as month first.*usually day first/] },
+    expect: { time: ['2024-02-01T00:00:00.000Z', '2024-04-03T00:00:00.000Z'], warnings: [/dates with dots are written day first \(DD\.MM\.YYYY\), so they were read that way/] },
   },
   {
     name: 'nothing settles the order: the dayFirst option',
