@@ -6,6 +6,9 @@ export default defineConfig({
   plugins: [svelte()],
   base: './',
   worker: { format: 'es' },
+  // the page's own entry: the dev server's dependency scan must not crawl examples/ (the Svelte example
+  // imports the built package, which the dev server does not have)
+  optimizeDeps: { entries: ['index.html'] },
   build: {
     // the page only: dist/node, dist/lib, dist/browser and dist/types are other builds' and stay
     outDir: 'dist/web',

@@ -107,6 +107,8 @@ export interface ScoreChunk {
   thresholds: Float64Array;
   rowsDone: number;
   rows: number;
+  /** Milliseconds the forest took over this chunk (for a caller that sizes the next chunk by time). */
+  milliseconds: number;
 }
 
 /** What would have looked normal at an alerting row: one value per scored column. */
@@ -420,6 +422,7 @@ export function createForestApi(kernel: KernelSource, poolSettings: PoolSettings
           const n = Math.min(chunkRows, t.rows - done);
           for (let r = 0; r < n; r++) for (let j = 0; j < m; j++) rows[r * m + j] = source[j][done + r];
           const out = all.subarray(done, done + n);
+          const chunkStarted = performance.now();
           const rowAttribution = attribution ? attribution.subarray(done * 2 * D, (done + n) * 2 * D) : null;
           if (filler) {
             // the rows that fill gaps go in first; only the table's rows are kept
@@ -454,6 +457,7 @@ export function createForestApi(kernel: KernelSource, poolSettings: PoolSettings
             allThresholds[done + r] = g.threshold;
           }
           done += n;
+          const took = performance.now() - chunkStarted;
           // awaited: the page has the chunk before the next one (and the result) is sent; a number back sets
           // the next chunk's rows (a replay paces the run so: one row at a time, or more)
           const next = await onChunk?.({
@@ -463,6 +467,7 @@ export function createForestApi(kernel: KernelSource, poolSettings: PoolSettings
             thresholds: allThresholds.slice(done - n, done),
             rowsDone: done,
             rows: t.rows,
+            milliseconds: took,
           });
           if (typeof next === 'number' && chunkSize(next) !== chunkRows) {
             chunkRows = chunkSize(next);
