@@ -385,6 +385,25 @@ describe('share and export', () => {
     expect(await p3.getByLabel('shingleSize', { exact: true }).inputValue()).toBe('4');
     expect(await rangeShown(p3)).toMatch(/^Showing 2014-10-25 00:00 UTC – 2014-11-10 00:00 UTC \(7\d\d rows\)$/);
     await p3.close();
+
+    // links that cannot be followed say so where it shows: an upload's, an unknown dataset's, an invalid option
+    const p4 = await s.ctx.newPage();
+    await p4.goto(`${inject('baseURL')}#data=upload:sensors.csv&column=temp`);
+    await waitScored(p4);
+    const about = p4.getByRole('list', { name: 'About the link' });
+    expect(await about.innerText()).toMatch(/This link was made for an uploaded file \(sensors\.csv\), which never left the page it was opened in/);
+    await p4.goto(`${inject('baseURL')}#data=nab:nope.csv`);
+    await p4.reload();
+    await waitScored(p4);
+    expect(await p4.getByRole('list', { name: 'About the link' }).innerText()).toMatch(/names a dataset this page does not have \("nab:nope\.csv"\)/);
+    // an invalid option: the dataset loads, unscored, and says why; a valid value scores it
+    await p4.goto(`${inject('baseURL')}#data=nab:nyc_taxi.csv&shingleSize=999`);
+    await p4.reload();
+    await p4.getByRole('status').filter({ hasText: /^nyc_taxi\.csv is loaded but not scored: an option is not valid/ }).waitFor();
+    expect(await p4.getByRole('alert').innerText()).toMatch(/shingleSize must be a whole number from 1 to 256; got 999/);
+    await p4.getByLabel('shingleSize', { exact: true }).fill('8');
+    expect(await waitScored(p4)).toMatch(/^Scored 10,25\d points in /);
+    await p4.close();
     expect(s.errors).toEqual([]);
   });
 

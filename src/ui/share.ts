@@ -29,6 +29,7 @@ export function encodeState(state: SharedState, timeAxis: boolean): string {
   const p = new URLSearchParams();
   const s = state.source;
   if (s?.kind === 'builtin') p.set('data', `nab:${s.file}`);
+  else if (s?.kind === 'upload') p.set('data', `upload:${s.name}`);
   else if (s?.kind === 'synthetic') {
     p.set('data', `synthetic:${s.generator}`);
     p.set('generatorSeed', String(s.seed));
@@ -61,13 +62,21 @@ export function decodeState(hash: string): SharedState & { problems: string[] } 
     else if (kind === 'synthetic' && generatorById(id)) {
       const seed = Number(p.get('generatorSeed') ?? 1);
       const rows = Number(p.get('rows') ?? SYNTHETIC_ROWS.default);
+      if (Number.isInteger(rows) && (rows < SYNTHETIC_ROWS.min || rows > SYNTHETIC_ROWS.max)) {
+        problems.push(`The link asks for ${rows} rows; generated series have ${SYNTHETIC_ROWS.min} to ${SYNTHETIC_ROWS.max}, so the nearest is used.`);
+      }
       source = {
         kind: 'synthetic',
         generator: id as GeneratorId,
         seed: Number.isInteger(seed) && seed >= 0 ? seed : 1,
         rows: Number.isInteger(rows) ? Math.min(SYNTHETIC_ROWS.max, Math.max(SYNTHETIC_ROWS.min, rows)) : SYNTHETIC_ROWS.default,
       };
-    } else problems.push(`The link names a dataset this page does not have ("${data}").`);
+    } else if (kind === 'upload') {
+      problems.push(
+        `This link was made for an uploaded file (${id || 'a file'}), which never left the page it was opened in: ` +
+          'the built-in dataset is shown with the link\'s options. Upload the file again to see it.',
+      );
+    } else problems.push(`The link names a dataset this page does not have ("${data}"); the built-in dataset is shown.`);
   }
   const settings: Partial<Settings> = {};
   for (const key of SETTING_KEYS) {
