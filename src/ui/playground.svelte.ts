@@ -192,7 +192,8 @@ export class Playground {
     restore: { column?: string | null; view?: Range | null; together?: boolean } = {},
   ): Promise<void> {
     this.pendingColumn = restore.column ?? null;
-    if (restore.together !== undefined) this.together = restore.together;
+    // columns scored one at a time, unless the link says otherwise or the series is made to be scored whole
+    this.together = restore.together ?? false;
     this.pendingView = restore.view ?? null;
     if (source.kind === 'builtin') {
       const b = builtInByFile(source.file) ?? DEFAULT_BUILT_IN;
@@ -200,6 +201,8 @@ export class Playground {
     }
     if (source.kind === 'synthetic') {
       const series = generate(source.generator, source.seed, source.rows);
+      // a series of several columns is made to be scored as one (its anomaly is in how they relate)
+      if (restore.together === undefined) this.together = series.columns.length > 1;
       const text = toCsv(series);
       return this.load(series.name, source, (progress, signal) => this.forest.loadCsv(text, series.name, progress, signal));
     }
@@ -212,6 +215,8 @@ export class Playground {
    */
   loadFile(file: File, dayFirst?: boolean, column: string | null = null): Promise<void> {
     const name = file.name || 'upload.csv';
+    // a new file starts with one column scored; the same file read again keeps what was picked
+    if (column === null) this.together = false;
     this.pendingColumn = column;
     this.pendingView = null;
     this.upload = file;
