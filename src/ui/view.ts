@@ -2,7 +2,7 @@
  * The x range the charts show (zoom and pan), in x units (epoch ms or row numbers), and the rows inside it.
  * Pure functions: the page keeps one range and every chart reads it, so the charts stay in step.
  */
-import type { XAxis } from './charts/x-axis';
+import { xOf, type XAxis } from './charts/x-axis';
 
 export type Range = [number, number];
 
@@ -80,4 +80,47 @@ export function rangeAround(x: XAxis, start: number, end: number, xOfRow: (i: nu
   const span = Math.max(b - a, minSpan(x) * 12);
   const pad = span * 1.5;
   return clampRange(x, [a - pad, b + pad]);
+}
+
+/** First index whose value is > target in an ascending array (n when none). */
+function upperBound(xs: ArrayLike<number>, target: number): number {
+  let lo = 0;
+  let hi = xs.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (xs[mid] <= target) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** Whether row i (0-based) is inside the range (its x within it). */
+export function rowInRange(x: XAxis, r: Range, i: number): boolean {
+  if (!(i >= 0 && i < x.count)) return false;
+  const v = xOf(x, i);
+  return v >= r[0] && v <= r[1];
+}
+
+/**
+ * The row to put a cursor at `row` in the range: `row` itself when it is inside, else the row inside the
+ * range nearest to it (the first or the last one inside); null when no row is inside (a gap in time).
+ */
+export function clampRow(x: XAxis, r: Range, row: number): number | null {
+  const n = x.count;
+  if (n === 0) return null;
+  if (rowInRange(x, r, row)) return row;
+  let first: number;
+  let last: number;
+  if (x.values) {
+    first = lowerBound(x.values, r[0]);
+    last = upperBound(x.values, r[1]) - 1;
+  } else {
+    first = Math.ceil(r[0]) - 1;
+    last = Math.floor(r[1]) - 1;
+  }
+  first = Math.max(0, first);
+  last = Math.min(n - 1, last);
+  if (first > last) return null;
+  const pick = row < first ? first : row > last ? last : xOf(x, row) < r[0] ? first : last;
+  return rowInRange(x, r, pick) ? pick : null;
 }
