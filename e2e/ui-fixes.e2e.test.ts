@@ -260,7 +260,7 @@ describe('invalid options are marked', () => {
 
   it.each([
     ['numberOfTrees', '0', /numberOfTrees must be a whole number from 1 to 1,?000; got 0\./, '50', 'from 1 to 1,000'],
-    ['sampleSize', '10000', /sampleSize must be a whole number from 4 to 8,?192; got 10000\./, '256', 'from 4 to 8,192'],
+    ['sampleSize', '10000', /sampleSize must be a whole number from 4 to 8,?192; got 10,?000\./, '256', 'from 4 to 8,192'],
     ['shingleSize', '1.5', /shingleSize must be a whole number from 1 to 256; got 1\.5\./, '1', 'from 1 to 256'],
     ['timeDecay', '2', /timeDecay must be a number from 0 to 1/, '', 'from 0 to 1'],
     ['outputAfter', '-3', /outputAfter must be a whole number of rows, 0 or more/, '', '0 or more'],

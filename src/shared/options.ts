@@ -64,7 +64,8 @@ export class OptionsError extends Error {
 function integerIn(name: keyof typeof LIMITS, value: number): number {
   const [lo, hi] = LIMITS[name];
   if (typeof value !== 'number' || !Number.isInteger(value) || value < lo || value > hi) {
-    throw new OptionsError(`${name} must be a whole number from ${lo} to ${hi}; got ${String(value)}.`);
+    const n = (x: number) => x.toLocaleString('en-US');
+    throw new OptionsError(`${name} must be a whole number from ${n(lo)} to ${n(hi)}; got ${typeof value === 'number' && Number.isInteger(value) ? n(value) : String(value)}.`);
   }
   return value;
 }

@@ -276,7 +276,7 @@ describe('rcf score', () => {
     [['score', dir], /is a directory, not a CSV file/],
     [['score', sensor, 'extra'], /Unexpected argument "extra"/],
     [['score', sensor, '--trees', 'many'], /--trees takes a whole number; got "many"/],
-    [['score', sensor, '--trees', '0'], /numberOfTrees must be a whole number from 1 to 1000; got 0/],
+    [['score', sensor, '--trees', '0'], /numberOfTrees must be a whole number from 1 to 1,000; got 0/],
     [['score', sensor, '--time-decay', '2'], /timeDecay must be a number from 0 to 1; got 2/],
     [['score', sensor, '--time-decay', 'fast'], /--time-decay takes a number; got "fast"/],
     [['score', sensor, '--output-after=soon'], /--output-after takes a whole number; got "soon"/],

@@ -202,7 +202,7 @@ describe('RandomCutForest (the orchestrator)', () => {
   });
 
   it('validates options with messages that name the option', () => {
-    expect(() => RandomCutForest.fromModule({ numberOfTrees: 0 }, module)).toThrow(/numberOfTrees must be a whole number from 1 to 1000; got 0/);
+    expect(() => RandomCutForest.fromModule({ numberOfTrees: 0 }, module)).toThrow(/numberOfTrees must be a whole number from 1 to 1,000; got 0/);
     expect(() => RandomCutForest.fromModule({ sampleSize: 2.5 }, module)).toThrow(/sampleSize/);
     expect(() => RandomCutForest.fromModule({ timeDecay: -1 }, module)).toThrow(/timeDecay/);
     expect(() => RandomCutForest.fromModule({ scoringMode: 'x' as 'score' }, module)).toThrow(/scoringMode must be one of score, codisp/);
