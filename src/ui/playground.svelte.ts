@@ -358,6 +358,8 @@ export class Playground {
     }
     this.stopRun();
     this.closeExplanation();
+    // a model file is gone on from once: a later run starts afresh, and says so
+    const modelDropped = !this.useModel && this.modelNote !== '';
     if (!this.useModel) this.modelNote = '';
     const controller = new AbortController();
     this.controller = controller;
@@ -371,7 +373,7 @@ export class Playground {
     const columns = this.together && all.length > 1 ? [column.name, ...all.filter((c) => c !== column.name)] : [column.name];
     this.runColumns = columns;
     const input = forestInput(this.settings, columns.length);
-    this.runNote = '';
+    this.runNote = modelDropped ? 'this run starts afresh: the model file was gone on from once (load it again to go on from it).' : '';
     if (columns.length > 1 && !input.normalize) {
       const ranges = columns.map((c) => {
         const info = view.columns.find((i) => i.name === c);
@@ -435,6 +437,10 @@ export class Playground {
       this.summary = summary;
       this.options = summary.options;
       if (summary.gaps) this.runNote = `${this.runNote ? `${this.runNote} ` : ''}${summary.gaps}.`;
+      if (summary.imputed > 0) {
+        const how = summary.options.missingValues === 'zero' ? 'set to 0' : summary.options.missingValues === 'carry' ? 'carried forward' : 'left out';
+        this.runNote = `${this.runNote ? `${this.runNote} ` : ''}${formatCount(summary.imputed)} ${summary.imputed === 1 ? 'row had' : 'rows had'} missing or unreadable values, ${how} (missingValues ${summary.options.missingValues}).`;
+      }
       // stopped: the events of the rows on screen (the worker may have finished one more chunk)
       this.events = summary.cancelled ? summary.events.filter((e) => e.start < this.rowsDone) : summary.events;
       this.phase = summary.cancelled ? 'stopped' : 'done';
