@@ -300,8 +300,8 @@ export function createForestApi(kernel: KernelSource, poolSettings: PoolSettings
       let parsed: ColumnTable;
       try {
         const blob = typeof source === 'string' ? new Blob([source], { type: 'text/csv' }) : source;
-        const { maxRows, maxCells, sliceBytes, ...reading } = options;
-        parsed = await readCsvColumns(blob, reading, onProgress ? (p) => void onProgress(p) : undefined, controller.signal, { maxRows, maxCells, sliceBytes });
+        const { maxRows, maxCells, sliceBytes, ...how } = options;
+        parsed = await readCsvColumns(blob, how, onProgress ? (p) => void onProgress(p) : undefined, controller.signal, { maxRows, maxCells, sliceBytes });
       } finally {
         if (reading === controller) reading = null;
       }
