@@ -397,6 +397,13 @@ describe('share and export', () => {
     await p4.reload();
     await waitScored(p4);
     expect(await p4.getByRole('list', { name: 'About the link' }).innerText()).toMatch(/names a dataset this page does not have \("nab:nope\.csv"\)/);
+    // a column the dataset does not have: named, and the one shown instead
+    await p4.goto(`${inject('baseURL')}#data=nab:nyc_taxi.csv&column=nope`);
+    await p4.reload();
+    await waitScored(p4);
+    expect(await p4.getByRole('list', { name: 'About the link' }).innerText()).toBe(
+      'The link asks for the column “nope”, which nyc_taxi.csv does not have (its columns to score: “value”); “value” is shown instead.',
+    );
     // an invalid option: the dataset loads, unscored, and says why; a valid value scores it
     await p4.goto(`${inject('baseURL')}#data=nab:nyc_taxi.csv&shingleSize=999`);
     await p4.reload();

@@ -29,17 +29,25 @@ describe('replay', () => {
     const before = await readout(); // the highest score of the normal run
     const replay = page.getByRole('group', { name: 'Replay' });
     await replay.getByLabel('speed').selectOption('100');
-    await replay.getByRole('button', { name: 'Replay from the start' }).click();
+    // by keyboard: the same button starts, pauses and plays, and keeps the focus all along
+    const toggle = replay.getByRole('button', { name: 'Replay from the start' });
+    await toggle.focus();
+    await page.keyboard.press('Enter');
     const status = page.getByRole('status');
     await status.filter({ hasText: /^Replay: row [\d,]+ of 22,695 at 100 rows\/s$/ }).waitFor();
+    const focused = () => page.evaluate(() => document.activeElement?.textContent?.trim() ?? '');
+    expect(await focused()).toBe('Pause');
+    // the charts follow the newest rows: zoomed in on about 20 seconds of them
+    expect(await page.getByRole('button', { name: 'Show all rows' }).isEnabled()).toBe(true);
     // about 100 rows a second: after a second, somewhere between 20 and 400 rows (a loaded machine is slow)
     await page.waitForTimeout(1000);
     const after1s = rowOf(await statusText(page));
     expect(after1s).toBeGreaterThan(20);
     expect(after1s).toBeLessThan(400);
 
-    await replay.getByRole('button', { name: 'Pause' }).click();
+    await page.keyboard.press('Enter');
     await status.filter({ hasText: /^Replay paused at row / }).waitFor();
+    expect(await focused()).toBe('Play');
     const paused = rowOf(await statusText(page));
     await page.waitForTimeout(600);
     expect(rowOf(await statusText(page))).toBe(paused);
@@ -58,7 +66,9 @@ describe('replay', () => {
     expect(await waitScored(page, 60_000)).toMatch(/^Scored 22,631 points in /);
     await page.mouse.move(0, 0);
     expect(await readout()).toBe(before);
-    await expect(replay.getByRole('button', { name: 'Replay from the start' })).toBeDefined();
+    await replay.getByRole('button', { name: 'Replay from the start' }).waitFor();
+    // played to the end: all rows shown again
+    expect(await page.getByRole('button', { name: 'Show all rows' }).isEnabled()).toBe(false);
     expect(s.errors).toEqual([]);
   });
 
@@ -77,6 +87,22 @@ describe('replay', () => {
     await replay.getByRole('button', { name: 'Replay from the start' }).waitFor();
     // Run scores normally again
     await page.getByRole('button', { name: 'Run' }).click();
+    expect(await waitScored(page)).toMatch(/^Scored 22,631 points in /);
+  });
+
+  it('an option changed during a replay ends it, and the run says so', async () => {
+    const replay = page.getByRole('group', { name: 'Replay' });
+    await replay.getByLabel('speed').selectOption('100');
+    await replay.getByRole('button', { name: 'Replay from the start' }).click();
+    await page.getByRole('status').filter({ hasText: /^Replay: row / }).waitFor();
+    await page.getByLabel('numberOfTrees', { exact: true }).fill('40');
+    expect(await waitScored(page)).toMatch(/^Scored 22,631 points in /);
+    const shown = page.getByRole('group', { name: 'Options of the scores shown' });
+    expect(await shown.innerText()).toContain('The replay ended: a new run started with these options (Replay from the start plays it again).');
+    await replay.getByRole('button', { name: 'Replay from the start' }).waitFor();
+    await page.getByLabel('numberOfTrees', { exact: true }).fill('50');
+    await expect.poll(() => shown.innerText(), { timeout: 10_000 }).toMatch(/numberOfTrees 50/);
+    expect(await shown.innerText()).not.toContain('The replay ended');
     expect(await waitScored(page)).toMatch(/^Scored 22,631 points in /);
   });
 });

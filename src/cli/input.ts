@@ -184,8 +184,8 @@ export class Progress {
     if (!force && now - this.last < this.intervalMs) return;
     this.last = now;
     const seconds = Math.max((now - this.started) / 1000, 1e-3);
-    const mb = bytes / 1048576;
-    const of = this.size ? ` of ${(this.size / 1048576).toFixed(1)} MB (${Math.floor((100 * bytes) / Math.max(this.size, 1))}%)` : '';
+    const mb = bytes / 1e6; // MB of 1,000,000 bytes, as file managers count them
+    const of = this.size ? ` of ${(this.size / 1e6).toFixed(1)} MB (${Math.floor((100 * bytes) / Math.max(this.size, 1))}%)` : '';
     const text = `rcf: ${rows.toLocaleString('en-US')} rows, ${mb.toFixed(1)} MB${of}, ${Math.round(rows / seconds).toLocaleString('en-US')} rows/s, ${(mb / seconds).toFixed(1)} MB/s`;
     this.write(this.tty ? `\r${text}\x1b[K` : `${text}\n`);
     this.shown = true;

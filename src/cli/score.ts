@@ -648,16 +648,16 @@ export async function score(file: string, values: Values, ctx: Context): Promise
   if (scored === 0 && summary.rows > 0) {
     const warm = Math.max(o.outputAfter, o.shingleSize - 1);
     ctx.err(
-      `rcf: note: the forest was still warming up: it reports scores from row ${warm + 1} on ` +
-        `(max(outputAfter ${o.outputAfter}, shingleSize - 1))${groupBy !== undefined ? ' of each key' : ''}, and the file has ${summary.rows} rows; ` +
+      `rcf: note: the forest was still warming up: it reports scores from row ${count(warm + 1)} on ` +
+        `(max(outputAfter ${count(o.outputAfter)}, shingleSize - 1))${groupBy !== undefined ? ' of each key' : ''}, and the file has ${count(summary.rows)} rows; ` +
         'lower --output-after to score earlier rows.\n',
     );
   }
   const f = one?.forest;
   ctx.err(
-    `rcf: scored ${scored} of ${summary.rows} rows of ${names.length === 1 ? 'column' : 'columns'} ${names.map((n) => `"${n}"`).join(', ')} in ${seconds.toFixed(2)} s ` +
-      `(${Math.round(summary.rows / Math.max(seconds, 1e-9))} rows/s; numberOfTrees ${o.numberOfTrees}, ` +
-      `sampleSize ${o.sampleSize}, shingleSize ${o.shingleSize}, seed ${o.seed}${o.normalize ? ', normalize on' : ''}` +
+    `rcf: scored ${count(scored)} of ${count(summary.rows)} rows of ${names.length === 1 ? 'column' : 'columns'} ${names.map((n) => `"${n}"`).join(', ')} in ${seconds.toFixed(2)} s ` +
+      `(${count(Math.round(summary.rows / Math.max(seconds, 1e-9)))} rows/s; numberOfTrees ${count(o.numberOfTrees)}, ` +
+      `sampleSize ${count(o.sampleSize)}, shingleSize ${o.shingleSize}, seed ${o.seed}${o.normalize ? ', normalize on' : ''}` +
       `${f instanceof ShardedForest ? `, ${f.workers} worker threads` : ''})` +
       (notes.length ? `; ${notes.join('; ')}` : '') +
       '\n',
@@ -674,8 +674,13 @@ function maxGroupsOption(value: string | undefined, groupBy: string | undefined)
   return n;
 }
 
+/** 1234567 → "1,234,567" */
+function count(n: number): string {
+  return n.toLocaleString('en-US');
+}
+
 function mb(bytes: number): string {
-  return `${(bytes / 1048576).toFixed(1)} MB`;
+  return `${(bytes / 1e6).toFixed(1)} MB`; // MB of 1,000,000 bytes
 }
 
 function fmt(x: number): string {

@@ -3,9 +3,9 @@
  * proxies, and maps an AbortSignal to cancel (between chunks) or, with `hard`, to terminating the worker.
  */
 import * as Comlink from 'comlink';
-import type { ForestApi, LoadOptions, ReadProgress, ScoreChunk, ScoreRequest, ScoreSummary } from '../worker/forest-api';
+import type { ExportProgress, ForestApi, LoadOptions, ReadProgress, ScoreChunk, ScoreRequest, ScoreSummary } from '../worker/forest-api';
 
-export type { DatasetView, ReadProgress, ScoreChunk, ScoreRequest, ScoreSummary } from '../worker/forest-api';
+export type { DatasetView, ExportProgress, ReadProgress, ScoreChunk, ScoreRequest, ScoreSummary } from '../worker/forest-api';
 
 export class ForestClient {
   private worker: Worker;
@@ -49,8 +49,9 @@ export class ForestClient {
     }
   }
 
-  exportCsv() {
-    return this.api.exportCsv();
+  /** The dataset with its scores as CSV; `onProgress` hears of each stage (see ExportProgress). */
+  exportCsv(onProgress?: (p: ExportProgress) => void) {
+    return this.api.exportCsv(onProgress ? Comlink.proxy(onProgress) : undefined);
   }
 
   dispose() {

@@ -74,7 +74,7 @@ class Column {
   }
 }
 
-const MB = 1024 * 1024;
+const MB = 1e6; // as file managers count them
 
 function bytesText(n: number): string {
   return n >= 10 * MB ? `${Math.round(n / MB)} MB` : `${(n / MB).toFixed(1)} MB`;
@@ -200,9 +200,13 @@ export async function readCsvColumns(
 /**
  * The table's file again, as CSV with extra columns: every original row (of those read) and column, then
  * the extra ones, in the file's delimiter and decimal separator. Reads the file slice by slice and returns
- * the text as a Blob built from pieces, so even a gigabyte never becomes one string.
+ * the text as a Blob built from pieces, so even a gigabyte never becomes one string. `onProgress` hears of
+ * the bytes of the file read again after each slice.
  */
-export async function exportColumnsCsv(table: ColumnTable, extra: readonly ExtraColumn[], sliceBytes = SLICE_BYTES): Promise<Blob> {
+export async function exportColumnsCsv(
+  table: ColumnTable, extra: readonly ExtraColumn[], sliceBytes = SLICE_BYTES,
+  onProgress?: (bytes: number, totalBytes: number) => void,
+): Promise<Blob> {
   const reader = new CsvStreamReader(table.options);
   const d = table.delimiter;
   const decimal = table.decimal;
@@ -230,6 +234,7 @@ export async function exportColumnsCsv(table: ColumnTable, extra: readonly Extra
     reader.pushBytes(new Uint8Array(await blob.slice(offset, end).arrayBuffer()));
     offset = end;
     write();
+    onProgress?.(offset, blob.size);
   }
   if (row < table.rows) {
     reader.end();

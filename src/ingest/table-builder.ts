@@ -212,7 +212,7 @@ export function composeWarnings(p: WarningParts): string[] {
       warnings.push(
         `Time column "${name}": ${plural(check.gaps, 'gap is', 'gaps are')} longer than ${GAP_FACTOR} × the usual step of ${formatDuration(check.medianStep)} ` +
           `(first at line ${check.firstGapLine}; the longest, ${formatDuration(check.largestGap)}, ends at line ${check.largestGapLine}). ` +
-          'They are left as they are; the gaps option (leave, zero, carry) can fill them before scoring.',
+          'The gaps option says what scoring does with them: leave (the default) scores across them; zero or carry fills them first.',
       );
     }
   } else if (p.noTimeColumn) {

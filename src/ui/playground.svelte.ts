@@ -14,7 +14,7 @@
 import { ForestClient, type DatasetView, type ReadProgress, type ScoreChunk, type ScoreSummary } from '../client/forest-client';
 import type { ForestOptions } from '../shared/options';
 import type { TreeView } from '../forest/tree-view';
-import type { Explanation } from '../worker/forest-api';
+import type { Explanation, ExportProgress } from '../worker/forest-api';
 import type { AnomalyEvent } from '../forest/thresholder';
 import { xAxisFor, xOf, type XAxis } from './charts/x-axis';
 import { baseName, formatCount, formatDuration } from './format';
@@ -44,6 +44,11 @@ const CHUNK_MS = 250;
 /** Replay speeds offered, in rows per second. */
 export const REPLAY_SPEEDS = [10, 30, 100, 300, 1000, 3000, 10000] as const;
 
+/** Rows a replay at `speed` rows per second shows while it plays: about 20 seconds of them, at least 300. */
+export function replayWindow(speed: number): number {
+  return Math.max(300, Math.round(speed * 20));
+}
+
 /** Rows per chunk of a replay at `speed` rows per second: about 30 chunks a second, at least one row. */
 export function replayChunk(speed: number): number {
   return Math.max(1, Math.round(speed / 30));
@@ -56,8 +61,9 @@ const EMPTY = new Float64Array(0);
 
 /** "1,234,567 rows · 120 of 950 MB · 45 MB/s" */
 export function readingText(p: ReadProgress): string {
-  const mb = (n: number) => (n >= 10 * 2 ** 20 ? String(Math.round(n / 2 ** 20)) : (n / 2 ** 20).toFixed(1));
-  const rate = p.milliseconds > 0 ? (p.bytes / 2 ** 20) / (p.milliseconds / 1000) : 0;
+  // MB of 1,000,000 bytes, as file managers count them
+  const mb = (n: number) => (n >= 10e6 ? String(Math.round(n / 1e6)) : (n / 1e6).toFixed(1));
+  const rate = p.milliseconds > 0 ? p.bytes / 1e6 / (p.milliseconds / 1000) : 0;
   return `${formatCount(p.rows)} rows · ${mb(p.bytes)} of ${mb(p.totalBytes)} MB` + (rate > 0 ? ` · ${rate.toFixed(rate >= 10 ? 0 : 1)} MB/s` : '');
 }
 
@@ -82,8 +88,8 @@ export class Playground {
   together = $state(false);
   /** Columns of the last run (several when scored together). */
   runColumns = $state.raw<string[]>([]);
-  /** Note on the last run, e.g. that normalize was turned on for it. */
-  runNote = $state('');
+  /** Notes on the last run, each a sentence: that normalize was turned on for it, how gaps were filled… */
+  runNotes = $state.raw<string[]>([]);
   /** Column whose values and scores the charts show (the last run's; `column` may have moved on). */
   chartColumn = $state('');
   values = $state.raw<Float64Array>(EMPTY);
@@ -109,6 +115,8 @@ export class Playground {
   labelSource = $state<{ kind: 'nab' } | { kind: 'column'; name: string } | null>(null);
   /** Things worth knowing about the labels or the link (never fatal). */
   notes = $state.raw<string[]>([]);
+  /** What of a link could not be followed once its dataset loaded (a column it does not have). */
+  linkNotes = $state.raw<string[]>([]);
   settings = $state<Settings>({ ...DEFAULT_SETTINGS });
   /** Options of the current or last run, as resolved (with outputAfter, timeDecay), and its z. */
   options = $state.raw<ForestOptions | null>(null);
@@ -126,6 +134,8 @@ export class Playground {
   /** The next score() goes on from the model loaded into the worker (once). */
   private useModel = false;
   error = $state('');
+  /** How far the scores CSV being prepared has got (download()); null when none is. */
+  exporting = $state.raw<ExportProgress | null>(null);
   summary = $state.raw<ScoreSummary | null>(null);
   /** The row whose explanation is open (null: the panel is closed), what explain() found, and any error. */
   explainRow = $state<number | null>(null);
@@ -192,6 +202,7 @@ export class Playground {
     restore: { column?: string | null; view?: Range | null; together?: boolean } = {},
   ): Promise<void> {
     this.pendingColumn = restore.column ?? null;
+    this.linkNotes = [];
     // columns scored one at a time, unless the link says otherwise or the series is made to be scored whole
     this.together = restore.together ?? false;
     this.pendingView = restore.view ?? null;
@@ -218,6 +229,7 @@ export class Playground {
     // a new file starts with one column scored; the same file read again keeps what was picked
     if (column === null) this.together = false;
     this.pendingColumn = column;
+    this.linkNotes = [];
     this.pendingView = null;
     this.upload = file;
     const options = dayFirst === undefined ? {} : { dayFirst };
@@ -288,6 +300,10 @@ export class Playground {
     // by default the first column worth scoring: not a label column, not a row index
     const chosen = defaultColumn(view.columns, view.rows, isLabelColumn);
     this.column = wanted && scorable.includes(wanted) ? wanted : (chosen ?? scorable[0] ?? columns[0]);
+    if (wanted && this.column !== wanted) {
+      const has = scorable.length ? `its columns to score: ${scorable.map((c) => `“${c}”`).join(', ')}` : 'no column to score';
+      this.linkNotes = [`The link asks for the column “${wanted}”, which ${view.name} does not have (${has}); “${this.column}” is shown instead.`];
+    }
     this.view = this.pendingView ? this.fit(x, this.pendingView) : null;
     this.pendingView = null;
     this.pendingColumn = null;
@@ -339,8 +355,12 @@ export class Playground {
     this.cancelRescore();
     const view = this.dataset;
     if (!view) return;
-    // a replay is a run played at a chosen speed; any other run ends it
-    if (!how.replay) this.replay = null;
+    // a replay is a run played at a chosen speed; any other run ends it (and the run says so)
+    const endedReplay = !how.replay && this.replay !== null;
+    if (!how.replay) {
+      this.replay = null;
+      this.followReplay = false;
+    }
     else this.replay = { speed: this.replaySpeed, paused: false };
     let options: ForestOptions;
     try {
@@ -373,7 +393,9 @@ export class Playground {
     const columns = this.together && all.length > 1 ? [column.name, ...all.filter((c) => c !== column.name)] : [column.name];
     this.runColumns = columns;
     const input = forestInput(this.settings, columns.length);
-    this.runNote = modelDropped ? 'this run starts afresh: the model file was gone on from once (load it again to go on from it).' : '';
+    const notes: string[] = [];
+    if (modelDropped) notes.push('This run starts afresh: the model file was gone on from once (load it again to go on from it).');
+    if (endedReplay) notes.push('The replay ended: a new run started with these options (Replay from the start plays it again).');
     if (columns.length > 1 && !input.normalize) {
       const ranges = columns.map((c) => {
         const info = view.columns.find((i) => i.name === c);
@@ -382,7 +404,7 @@ export class Playground {
       const finite = ranges.filter((r) => r > 0 && Number.isFinite(r));
       if (finite.length > 1 && Math.max(...finite) > 100 * Math.min(...finite)) {
         input.normalize = true;
-        this.runNote = `normalize was turned on for this run: the ranges of ${columns.join(', ')} differ by more than 100 times.`;
+        notes.push(`normalize was turned on for this run: the ranges of ${columns.join(', ')} differ by more than 100 times.`);
       }
     }
     this.scores = new Float64Array(view.rows).fill(NaN);
@@ -399,8 +421,9 @@ export class Playground {
     // gaps can be filled only where there are times
     const gaps = view.timeColumn !== null ? this.settings.gaps : 'leave';
     if (gaps !== this.settings.gaps) {
-      this.runNote = `${this.runNote ? `${this.runNote} ` : ''}gaps: ${this.settings.gaps} has nothing to fill: the file has no time column.`;
+      notes.push(`gaps: ${this.settings.gaps} has nothing to fill: the file has no time column.`);
     }
+    this.runNotes = notes;
     this.runGaps = gaps;
     this.summary = null;
     this.error = '';
@@ -433,13 +456,19 @@ export class Playground {
         controller.signal,
       );
       if (me !== this.run) return;
+      // a replay that played to the end shows all rows again (one stopped stays where it was)
+      if (this.replay && this.followReplay && !summary.cancelled) this.view = null;
+      this.followReplay = false;
       this.replay = null;
       this.summary = summary;
       this.options = summary.options;
-      if (summary.gaps) this.runNote = `${this.runNote ? `${this.runNote} ` : ''}${summary.gaps}.`;
+      if (summary.gaps) this.runNotes = [...this.runNotes, `gaps: ${summary.gaps}.`];
       if (summary.imputed > 0) {
         const how = summary.options.missingValues === 'zero' ? 'set to 0' : summary.options.missingValues === 'carry' ? 'carried forward' : 'left out';
-        this.runNote = `${this.runNote ? `${this.runNote} ` : ''}${formatCount(summary.imputed)} ${summary.imputed === 1 ? 'row had' : 'rows had'} missing or unreadable values, ${how} (missingValues ${summary.options.missingValues}).`;
+        this.runNotes = [
+          ...this.runNotes,
+          `${formatCount(summary.imputed)} ${summary.imputed === 1 ? 'row had' : 'rows had'} missing or unreadable values, ${how}: missingValues ${summary.options.missingValues}.`,
+        ];
       }
       // stopped: the events of the rows on screen (the worker may have finished one more chunk)
       this.events = summary.cancelled ? summary.events.filter((e) => e.start < this.rowsDone) : summary.events;
@@ -484,6 +513,7 @@ export class Playground {
     this.peakRow = peak;
     this.thresholdMax = tmax;
     this.rowsDone = chunk.rowsDone;
+    if (this.replay && this.followReplay) this.followHead();
     this.version++;
     const warm = this.warmUp;
     this.status = this.replay
@@ -527,10 +557,13 @@ export class Playground {
   private stepRows = 0;
   private waiting: (() => void) | null = null;
   private lastChunkAt = 0;
+  /** The view follows the replay's newest rows (until the person zooms or pans). */
+  private followReplay = false;
 
   /** Scores the dataset again from its first row as a stream of `speed` rows per second. */
   startReplay(speed = this.replaySpeed): Promise<void> {
     this.replaySpeed = speed;
+    this.followReplay = true;
     this.stepRows = 0;
     this.lastChunkAt = performance.now();
     return this.score({ replay: true });
@@ -564,6 +597,21 @@ export class Playground {
     const w = this.waiting;
     this.waiting = null;
     w?.();
+  }
+
+  /**
+   * Shows the replay's newest rows: the last replayWindow() rows, the newest near the right edge (all rows,
+   * once the window covers them).
+   */
+  private followHead(): void {
+    const x = this.x;
+    const rows = this.dataset?.rows ?? 0;
+    if (!x || !this.replay || rows === 0) return;
+    const span = replayWindow(this.replay.speed);
+    const head = Math.min(rows, Math.max(1, this.rowsDone)) - 1;
+    const to = Math.min(rows - 1, Math.max(head + Math.ceil(span / 10), span - 1));
+    const from = Math.max(0, to - span + 1);
+    this.view = from === 0 && to === rows - 1 ? null : this.fit(x, [xOf(x, from), xOf(x, to)]);
   }
 
   private replayStatus(): string {
@@ -660,6 +708,7 @@ export class Playground {
   setView(r: Range | null): void {
     const x = this.x;
     if (!x) return;
+    this.followReplay = false; // zoomed or panned by hand: a replay no longer moves the view
     this.view = r ? this.fit(x, r) : null;
   }
 
@@ -684,15 +733,33 @@ export class Playground {
 
   // ---- saving ----
 
-  /** Saves the dataset with its scores as `<name>-scores.csv`. */
+  /**
+   * Saves the dataset with its scores as `<name>-scores.csv`. The worker reads the file again and adds
+   * attribution and expected values (replays of the run: on millions of rows, a minute or more), so
+   * `exporting` says how far it has got; a second click while it runs does nothing, and cancelExport()
+   * stops it. It exports the run that was on screen when asked, even if
+   * another run or dataset starts meanwhile.
+   */
   async download(): Promise<void> {
     const view = this.dataset;
-    if (!view) return;
+    if (!view || this.exporting) return;
+    const name = `${baseName(view.name)}-scores.csv`;
+    this.exporting = { stage: 'attribution', done: 0, total: view.rows };
     try {
-      saveBlob(await this.forest.exportCsv(), `${baseName(view.name)}-scores.csv`);
+      const blob = await this.forest.exportCsv((p) => {
+        if (this.exporting) this.exporting = p;
+      });
+      saveBlob(blob, name);
     } catch (e) {
-      this.error = `Could not export the scores: ${messageOf(e)}`;
+      if (!(e instanceof Error && e.name === 'ExportCancelled')) this.error = `Could not export the scores: ${messageOf(e)}`;
+    } finally {
+      this.exporting = null;
     }
+  }
+
+  /** Stops a download of the scores being prepared. */
+  cancelExport(): void {
+    if (this.exporting) void this.forest.api.cancelExport();
   }
 
   /** Saves the forest and thresholder after the last complete run as `<name>-model.rcf`. */
@@ -717,7 +784,7 @@ export class Playground {
       const info = await this.forest.api.loadModel(new Uint8Array(await file.arrayBuffer()));
       const o = info.options;
       this.modelNote =
-        `Model ${file.name}: numberOfTrees ${o.numberOfTrees}, sampleSize ${o.sampleSize}, shingleSize ${o.shingleSize}, ` +
+        `Model ${file.name}: numberOfTrees ${formatCount(o.numberOfTrees)}, sampleSize ${formatCount(o.sampleSize)}, shingleSize ${o.shingleSize}, ` +
         `${formatCount(info.rowsSeen)} rows seen. These rows go on from it (its options apply to this run).`;
       this.useModel = true;
     } catch (e) {
@@ -756,7 +823,7 @@ export class Playground {
         const o = s.options;
         return (
           `No score: the forest was still warming up. It reports scores from row ${formatCount(warmUpRows(o) + 1)} on ` +
-          `(outputAfter ${o.outputAfter}, shingleSize ${o.shingleSize}), and this file has ${formatCount(view.rows)} rows. Lower outputAfter to score earlier rows.`
+          `(outputAfter ${formatCount(o.outputAfter)}, shingleSize ${formatCount(o.shingleSize)}), and this file has ${formatCount(view.rows)} rows. Lower outputAfter to score earlier rows.`
         );
       }
       return `Scored ${formatCount(s.scored)} points in ${formatDuration(s.milliseconds)}`;

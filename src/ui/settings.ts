@@ -64,30 +64,48 @@ export function warmUpRows(options: Pick<ForestOptions, 'outputAfter' | 'shingle
 }
 
 const isBlank = (v: unknown) => v === null || v === undefined || v === '' || (typeof v === 'number' && Number.isNaN(v));
+const got = (v: unknown) => (isBlank(v) ? 'the field is empty' : `got ${String(v)}`);
 
-/** Checks the settings as typed (an empty number field arrives as null) and resolves them to full options. */
-export function checkSettings(settings: Settings, inputDimensions = 1): ForestOptions {
-  for (const name of SETTING_NAMES) {
-    const v = settings[name] as unknown;
-    if (typeof v !== 'number' || !Number.isInteger(v)) {
+/** The option fields the page checks one by one. */
+export type CheckedSetting = IntegerSetting | 'timeDecay' | 'outputAfter' | 'z';
+export const CHECKED_SETTINGS: readonly CheckedSetting[] = [...SETTING_NAMES, 'timeDecay', 'outputAfter', 'z'];
+
+/**
+ * What is wrong with one field's value: a sentence beginning "Must be…", limits with thousands
+ * separators; '' when nothing. The field shows it beside itself; checkSettings names the field before it.
+ */
+export function settingProblem(name: CheckedSetting, v: unknown): string {
+  switch (name) {
+    case 'timeDecay':
+      return isBlank(v) || (typeof v === 'number' && v >= 0 && v <= 1) ? '' : `Must be a number from 0 to 1 (or empty for the default); ${got(v)}.`;
+    case 'outputAfter':
+      return isBlank(v) || (typeof v === 'number' && Number.isInteger(v) && v >= 0)
+        ? ''
+        : `Must be a whole number of rows, 0 or more (or empty for the default); ${got(v)}.`;
+    case 'z':
+      return typeof v === 'number' && v >= Z_LIMITS[0] && v <= Z_LIMITS[1]
+        ? ''
+        : `Must be a number from ${Z_LIMITS[0]} to ${formatCount(Z_LIMITS[1])}; ${got(v)}.`;
+    default: {
       const [lo, hi] = LIMITS[name];
-      const got = isBlank(v) ? 'the field is empty' : `got ${String(v)}`;
-      throw new Error(`${name} must be a whole number from ${formatCount(lo)} to ${formatCount(hi)}; ${got}.`);
+      return typeof v === 'number' && Number.isInteger(v) && v >= lo && v <= hi
+        ? ''
+        : `Must be a whole number from ${formatCount(lo)} to ${formatCount(hi)}; ${got(v)}.`;
     }
   }
-  const td = settings.timeDecay as unknown;
-  if (!isBlank(td) && (typeof td !== 'number' || !(td >= 0 && td <= 1))) {
-    throw new Error(`timeDecay must be a number from 0 to 1 (or empty for the default); got ${String(td)}.`);
-  }
-  const oa = settings.outputAfter as unknown;
-  if (!isBlank(oa) && (typeof oa !== 'number' || !Number.isInteger(oa) || oa < 0)) {
-    throw new Error(`outputAfter must be a whole number of rows, 0 or more (or empty for the default); got ${String(oa)}.`);
-  }
-  const z = settings.z as unknown;
-  if (typeof z !== 'number' || !(z >= Z_LIMITS[0] && z <= Z_LIMITS[1])) {
-    const got = isBlank(z) ? 'the field is empty' : `got ${String(z)}`;
-    throw new Error(`z must be a number from ${Z_LIMITS[0]} to ${Z_LIMITS[1]}; ${got}.`);
-  }
+}
+
+/**
+ * Checks the settings as typed (an empty number field arrives as null) and resolves them to full options.
+ * Every field that is wrong is named ("numberOfTrees must be…; sampleSize must be…"), not only the first.
+ */
+export function checkSettings(settings: Settings, inputDimensions = 1): ForestOptions {
+  const wrong = CHECKED_SETTINGS.flatMap((name) => {
+    const problem = settingProblem(name, settings[name]);
+    return problem ? [`${name} m${problem.slice(1)}`] : [];
+  });
+  if (wrong.length === 1) throw new Error(wrong[0]);
+  if (wrong.length > 1) throw new Error(`${wrong.length} options are not valid. ${wrong.join(' ')}`);
   return resolveOptions(forestInput(settings, inputDimensions));
 }
 

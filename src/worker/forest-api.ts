@@ -112,6 +112,24 @@ export interface ScoreChunk {
 }
 
 /** What would have looked normal at an alerting row: one value per scored column. */
+/**
+ * Progress of exportCsv: the attribution of every row (a replay of the run, when the run kept none), the
+ * expected values at the alerts (a second replay), then writing the file (done and total are bytes).
+ */
+export interface ExportProgress {
+  stage: 'attribution' | 'expected' | 'writing';
+  done: number;
+  total: number;
+}
+
+/** How exportCsv() ends when cancelExport() stopped it. */
+export class ExportCancelled extends Error {
+  constructor() {
+    super('The export was cancelled.');
+    this.name = 'ExportCancelled';
+  }
+}
+
 export interface ExpectedValue {
   row: number;
   values: number[];
@@ -147,6 +165,26 @@ export interface PoolSettings {
   spawn?: SpawnShard;
 }
 
+/**
+ * What a finished score() ran on and gave: what expected values, attribution, trees and exports are
+ * computed from, so that a newer run or load started meanwhile does not mix into them.
+ */
+interface LastRun {
+  table: ColumnTable;
+  columns: string[];
+  options: ForestOptions;
+  rows: number;
+  fromModel: boolean;
+  thresholder: Thresholder;
+  gaps: GapPolicy;
+  scores: Float64Array;
+  grades: Float64Array;
+  thresholds: Float64Array;
+  /** Kept by a run with attribution: true (2 × dimensions per row), else null. */
+  attribution: Float64Array | null;
+  imputed: Uint8Array;
+}
+
 interface PoolUse {
   size: number;
   pool: Promise<ShardPool>;
@@ -168,7 +206,7 @@ export function createForestApi(kernel: KernelSource, poolSettings: PoolSettings
   let grades: Float64Array | null = null;
   let thresholds: Float64Array | null = null;
   /** What the last score() ran on, for expected values (computed on demand: expectedValues()). */
-  let lastRun: { columns: string[]; options: ForestOptions; rows: number; fromModel: boolean; thresholder: Thresholder; gaps: GapPolicy } | null = null;
+  let lastRun: LastRun | null = null;
   /** A model file loaded by loadModel(), to go on from. */
   let model: Uint8Array | null = null;
   /** A forest in the state the last score() started from: a new one, or the loaded model. */
@@ -183,14 +221,14 @@ export function createForestApi(kernel: KernelSource, poolSettings: PoolSettings
    * Rows [0, upTo) of a run's columns as its forest saw them (with the rows that filled gaps), and the
    * index among them of each row of the table (null: the same).
    */
-  const runInput = (r: NonNullable<typeof lastRun>, upTo: number): { input: Float64Array; at: Int32Array | null } => {
+  const runInput = (r: LastRun, upTo: number): { input: Float64Array; at: Int32Array | null } => {
     const m = r.columns.length;
-    const source = r.columns.map((c) => table!.numeric.get(c)!);
+    const source = r.columns.map((c) => r.table.numeric.get(c)!);
     const input = new Float64Array(upTo * m);
     for (let i = 0; i < upTo; i++) for (let j = 0; j < m; j++) input[i * m + j] = source[j][i];
-    const filler = fillerFor(table!, r.gaps, m, r.options);
+    const filler = fillerFor(r.table, r.gaps, m, r.options);
     if (!filler) return { input, at: null };
-    const filled = filler.fill(input, table!.time!.subarray(0, upTo));
+    const filled = filler.fill(input, r.table.time!.subarray(0, upTo));
     return { input: filled.rows, at: filled.at };
   };
   /**
@@ -198,20 +236,22 @@ export function createForestApi(kernel: KernelSource, poolSettings: PoolSettings
    * shingle's rows; the shares add up to the score), NaN where no score: from what score() kept, or
    * computed again by a forest fed the same rows (by chunks, so memory stays small).
    */
-  const attributionByColumn = async (r: NonNullable<typeof lastRun>): Promise<Float64Array[]> => {
+  const attributionByColumn = async (
+    r: LastRun, onProgress?: (done: number, total: number) => void,
+  ): Promise<Float64Array[]> => {
     const m = r.columns.length;
     const D = r.options.shingleSize * m;
-    const shares = r.columns.map(() => new Float64Array(table!.rows).fill(NaN));
+    const shares = r.columns.map(() => new Float64Array(r.table.rows).fill(NaN));
     const add = (a: Float64Array, at: number, row: number) => {
-      if (!scores || Number.isNaN(scores[row])) return;
+      if (Number.isNaN(r.scores[row])) return;
       for (let j = 0; j < m; j++) {
         let sum = 0;
         for (let d = j; d < D; d += m) sum += a[at + d] + a[at + D + d];
         shares[j][row] = sum;
       }
     };
-    if (attribution) {
-      for (let row = 0; row < r.rows; row++) add(attribution, row * 2 * D, row);
+    if (r.attribution) {
+      for (let row = 0; row < r.rows; row++) add(r.attribution, row * 2 * D, row);
       return shares;
     }
     const { input, at } = runInput(r, r.rows);
@@ -228,14 +268,29 @@ export function createForestApi(kernel: KernelSource, poolSettings: PoolSettings
       const n = Math.min(CHUNK, total - from);
       f.process(input.subarray(from * m, (from + n) * m), out.subarray(0, n), { attribution: a.subarray(0, n * 2 * D) });
       for (let i = 0; i < n; i++) if (rowOf[from + i] >= 0) add(a, i * 2 * D, rowOf[from + i]);
+      onProgress?.(from + n, total);
     }
     return shares;
+  };
+  /** Expected values at a run's alerts, computed once per run (see expectedValues). */
+  const expectedFor = async (r: LastRun): Promise<ExpectedValue[]> => {
+    if (expected?.run === r) return expected.values;
+    const { columns, rows, grades: g } = r;
+    const m = columns.length;
+    const { input, at } = runInput(r, rows);
+    const alerts: number[] = [];
+    for (let row = 0; row < rows; row++) if (g[row] > 0) alerts.push(row);
+    const values = (await startingForest(r)).replay(input, at ? alerts.map((row) => at[row]) : alerts);
+    const found = alerts.map((row, i) => ({ row, values: Array.from(values.subarray(i * m, (i + 1) * m)) }));
+    expected = { run: r, values: found };
+    return found;
   };
   let attribution: Float64Array | null = null;
   /** The forest as it scored a row, for tree(): kept while the same run's same row is shown. */
   let treeAt: { run: object; row: number; at: ForestAtRow } | null = null;
   let imputed: Uint8Array | null = null;
-  let expected: ExpectedValue[] | null = null;
+  let expected: { run: LastRun; values: ExpectedValue[] } | null = null;
+  let exports = 0; // generation of exportCsv: cancelExport() stops older ones
   let run = 0; // generation: a newer score() or cancel() stops an older run between chunks
   let forest: RandomCutForest | null = null;
   let loads = 0; // generation of loadCsv: only the newest load may replace the table
@@ -480,7 +535,10 @@ export function createForestApi(kernel: KernelSource, poolSettings: PoolSettings
         }
         let scored = 0;
         for (let i = 0; i < done; i++) if (!Number.isNaN(all[i])) scored++;
-        lastRun = { columns, options, rows: done, fromModel, thresholder, gaps };
+        lastRun = {
+          table: t, columns, options, rows: done, fromModel, thresholder, gaps,
+          scores: all, grades: allGrades, thresholds: allThresholds, attribution, imputed: imputed!,
+        };
         return {
           rows: done,
           scored,
@@ -614,45 +672,54 @@ export function createForestApi(kernel: KernelSource, poolSettings: PoolSettings
      * about a third of a scoring run's work, done once, when first asked. Empty before a score() finished.
      */
     async expectedValues(): Promise<ExpectedValue[]> {
-      if (!table || !lastRun || !grades) return [];
-      if (expected) return expected;
-      const { columns, rows } = lastRun;
-      const m = columns.length;
-      const { input, at } = runInput(lastRun, rows);
-      const alerts: number[] = [];
-      for (let r = 0; r < rows; r++) if (grades[r] > 0) alerts.push(r);
-      const values = (await startingForest(lastRun)).replay(input, at ? alerts.map((r) => at[r]) : alerts);
-      expected = alerts.map((row, i) => ({ row, values: Array.from(values.subarray(i * m, (i + 1) * m)) }));
-      return expected;
+      return lastRun ? expectedFor(lastRun) : [];
     },
 
     /**
      * The loaded dataset as CSV (a Blob: the file is read again, slice by slice, so its size does not
      * matter): every original row and column, plus score, grade, threshold (empty where none),
      * attribution_<column> (each scored column's share of the score; scoringMode 'score'), expected_<column>
-     * for each scored column (filled where grade > 0) and imputed: the command line's columns.
+     * for each scored column (filled where grade > 0) and imputed: the command line's columns. What was there
+     * when it was called is exported, even if a score() or loadCsv() starts meanwhile. `onProgress` hears of
+     * each stage (ExportProgress).
      */
-    async exportCsv(): Promise<Blob> {
-      if (!table) throw new Error('No dataset is loaded.');
-      const none = () => new Float64Array(table!.rows).fill(NaN);
+    async exportCsv(onProgress?: (p: ExportProgress) => void): Promise<Blob> {
+      const me = ++exports;
+      const report = (p: ExportProgress) => {
+        if (me !== exports) throw new ExportCancelled();
+        onProgress?.(p);
+      };
+      const r = lastRun;
+      const t = r?.table ?? table;
+      if (!t) throw new Error('No dataset is loaded.');
+      const none = () => new Float64Array(t.rows).fill(NaN);
+      // a run going on (no lastRun yet): the scores so far
       const extra: { name: string; values: ArrayLike<number> | ArrayLike<string> }[] = [
-        { name: 'score', values: scores ?? none() },
-        { name: 'grade', values: grades ?? none() },
-        { name: 'threshold', values: thresholds ?? none() },
+        { name: 'score', values: (r ? r.scores : t === table ? scores : null) ?? none() },
+        { name: 'grade', values: (r ? r.grades : t === table ? grades : null) ?? none() },
+        { name: 'threshold', values: (r ? r.thresholds : t === table ? thresholds : null) ?? none() },
       ];
-      if (lastRun) {
-        const columns = lastRun.columns;
-        if (lastRun.options.scoringMode === 'score') {
-          const shares = await attributionByColumn(lastRun);
+      if (r) {
+        const columns = r.columns;
+        if (r.options.scoringMode === 'score') {
+          report({ stage: 'attribution', done: 0, total: r.rows });
+          const shares = await attributionByColumn(r, (done, total) => report({ stage: 'attribution', done, total }));
           columns.forEach((c, j) => extra.push({ name: `attribution_${c}`, values: shares[j] }));
         }
         const byColumn = columns.map(() => none());
-        for (const e of await api.expectedValues()) e.values.forEach((v, j) => (byColumn[j][e.row] = v));
+        report({ stage: 'expected', done: 0, total: r.rows });
+        for (const e of await expectedFor(r)) e.values.forEach((v, j) => (byColumn[j][e.row] = v));
         columns.forEach((c, j) => extra.push({ name: `expected_${c}`, values: byColumn[j] }));
       }
-      const flags = imputed;
+      const flags = r ? r.imputed : t === table ? imputed : null;
       if (flags) extra.push({ name: 'imputed', values: Array.from(flags, (v) => (v === 1 ? 'true' : 'false')) });
-      return exportColumnsCsv(table, extra);
+      report({ stage: 'writing', done: 0, total: t.source.size });
+      return exportColumnsCsv(t, extra, undefined, (done, total) => report({ stage: 'writing', done, total }));
+    },
+
+    /** Stops exportCsv() calls going on (between chunks of rows or slices of the file): they reject with ExportCancelled. */
+    cancelExport(): void {
+      exports++;
     },
 
     // --- a forest fed directly, for dashboards that stream their own rows ---

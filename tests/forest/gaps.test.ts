@@ -151,7 +151,7 @@ describe('filled gaps, end to end', () => {
       expect(s(zero)[1500]).not.toBe(s(leave)[1500]);
       expect(s(carry)[1500]).not.toBe(s(zero)[1500]);
       expect(zero.stderr).toMatch(/1 gap filled with 64 rows of zeros \(1 gap was longer than 64 rows: filled with 64\)/);
-      expect(leave.stderr).toMatch(/the gaps option \(leave, zero, carry\) can fill them/);
+      expect(leave.stderr).toMatch(/The gaps option says what scoring does with them: leave \(the default\) scores across them; zero or carry fills them first\./);
       const bad = await run([...base, '--gaps', 'fill']);
       expect(bad.code).toBe(2);
       expect(bad.stderr).toMatch(/--gaps takes one of leave, zero, carry; got "fill"/);

@@ -70,7 +70,7 @@ describe('a machine-temperature-like file', () => {
     expect(t.warnings).toEqual([
       'Time column "timestamp": dates like "2013-12-02 21:15:00" with no time zone, read as UTC.',
       'Time column "timestamp": 1 time is earlier than the row before (first at line 10151); rows are kept in file order.',
-      'Time column "timestamp": 3 gaps are longer than 5 × the usual step of 5 min (first at line 3002; the longest, 12 h 5 min, ends at line 15002). They are left as they are; the gaps option (leave, zero, carry) can fill them before scoring.',
+      'Time column "timestamp": 3 gaps are longer than 5 × the usual step of 5 min (first at line 3002; the longest, 12 h 5 min, ends at line 15002). The gaps option says what scoring does with them: leave (the default) scores across them; zero or carry fills them first.',
     ]);
   });
 

@@ -172,6 +172,13 @@ describe('settings', () => {
     expect(() => checkSettings({ ...DEFAULT_SETTINGS, outputAfter: -1 })).toThrow(/^outputAfter must be a whole number/);
   });
 
+  it('name every bad value, not only the first', () => {
+    expect(() => checkSettings({ ...DEFAULT_SETTINGS, numberOfTrees: 0, sampleSize: 1.5, z: 99 })).toThrow(
+      '3 options are not valid. numberOfTrees must be a whole number from 1 to 1,000; got 0. ' +
+        'sampleSize must be a whole number from 4 to 8,192; got 1.5. z must be a number from 0.5 to 20; got 99.',
+    );
+  });
+
   it('lower continueZ with z below it (the thresholder needs continueZ <= z)', () => {
     expect(thresholdInput({ ...DEFAULT_SETTINGS, z: 1.5 })).toEqual({ z: 1.5, continueZ: 1.5 });
     expect(thresholdInput(DEFAULT_SETTINGS)).toEqual({ z: 3 });
