@@ -76,4 +76,32 @@ describe('model files', () => {
     await expect.poll(async () => (await page.getByRole('alert').textContent()) ?? '').toMatch(/Could not load the model bad\.rcf: .*not a snapshot file/);
     expect(session.errors).toEqual([]);
   });
+
+  it("shows a model's options in the option fields, and that does not start a fresh run", async () => {
+    const { page } = session;
+    await page.goto(inject('baseURL'));
+    await page.getByRole('status').filter({ hasText: /^Scored / }).waitFor({ timeout: 60_000 });
+    const trees = page.getByLabel('numberOfTrees', { exact: true });
+    const shown = page.getByRole('group', { name: 'Options of the scores shown' });
+    const rescore = async (n: string) => {
+      await trees.fill(n);
+      await expect.poll(() => shown.innerText(), { timeout: 10_000 }).toMatch(new RegExp(`numberOfTrees ${n}\\b`));
+      await page.getByRole('status').filter({ hasText: /^Scored / }).waitFor({ timeout: 60_000 });
+    };
+    await rescore('30');
+    const [saved] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Save model' }).click()]);
+    const model = readFileSync(await saved.path());
+    await rescore('50');
+    await page.getByLabel('Go on from a model file').setInputFiles({ name: 'thirty.rcf', mimeType: 'application/octet-stream', buffer: model });
+    const note = page.getByText(/Model thirty\.rcf: numberOfTrees 30, .*are in the fields\)/);
+    await note.waitFor({ timeout: 30_000 });
+    await page.getByRole('status').filter({ hasText: /^Scored / }).waitFor({ timeout: 60_000 });
+    expect(await trees.inputValue()).toBe('30');
+    expect(await shown.innerText()).toMatch(/numberOfTrees 30\b/);
+    // no fresh run follows (it would drop the model and say so)
+    await page.waitForTimeout(1500);
+    expect(await note.count()).toBe(1);
+    expect(await shown.innerText()).not.toContain('starts afresh');
+    expect(session.errors).toEqual([]);
+  });
 });

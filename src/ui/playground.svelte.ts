@@ -21,7 +21,7 @@ import { baseName, formatCount, formatDuration } from './format';
 import { saveBlob } from './download';
 import { loadDatasetJson, type Window } from './windows';
 import {
-  checkSettings, DEFAULT_SETTINGS, forestInput, thresholdInput, warmUpRows, type Settings,
+  checkSettings, DEFAULT_SETTINGS, forestInput, settingsOf, thresholdInput, warmUpRows, type Settings,
 } from './settings';
 import { BUILT_INS, builtInByFile, DEFAULT_BUILT_IN, type DatasetSource } from './datasets';
 import { generate, toCsv } from './synthetic';
@@ -333,6 +333,16 @@ export class Playground {
       return { windows: fromColumn.windows, source: { kind: 'column' as const, name: labelColumn }, notes };
     }
     return { windows: [] as Window[], source: null, notes };
+  }
+
+  /** Settings set by the page itself (a model's options), as JSON: that change does not re-score. */
+  private quietSettings = '';
+
+  /** Whether the settings `key` (JSON) are the ones the page set itself (asked once per change). */
+  setByPage(key: string): boolean {
+    const quiet = key === this.quietSettings;
+    this.quietSettings = '';
+    return quiet;
   }
 
   /** Re-scores soon (options changed): a change within RESCORE_DELAY ms postpones it. */
@@ -785,8 +795,14 @@ export class Playground {
       const o = info.options;
       this.modelNote =
         `Model ${file.name}: numberOfTrees ${formatCount(o.numberOfTrees)}, sampleSize ${formatCount(o.sampleSize)}, shingleSize ${o.shingleSize}, ` +
-        `${formatCount(info.rowsSeen)} rows seen. These rows go on from it (its options apply to this run).`;
+        `${formatCount(info.rowsSeen)} rows seen. These rows go on from it (its options apply to this run and are in the fields).`;
       this.useModel = true;
+      // the fields show the model's options (this change is the model's run, not a reason to score afresh)
+      const next = settingsOf(o, this.settings);
+      if (JSON.stringify(next) !== JSON.stringify(this.settings)) {
+        this.quietSettings = JSON.stringify(next);
+        this.settings = next;
+      }
     } catch (e) {
       this.error = `Could not load the model ${file.name}: ${messageOf(e)}`;
       return;

@@ -109,6 +109,21 @@ export function checkSettings(settings: Settings, inputDimensions = 1): ForestOp
   return resolveOptions(forestInput(settings, inputDimensions));
 }
 
+/**
+ * The settings that give `options` (a model's): timeDecay and outputAfter left empty where they are their
+ * defaults for its sampleSize; gaps and z (not a forest's) kept from `current`.
+ */
+export function settingsOf(options: ForestOptions, current: Settings): Settings {
+  const { numberOfTrees, sampleSize, shingleSize, seed, scoringMode, normalize, missingValues } = options;
+  const defaults = resolveOptions({ sampleSize, inputDimensions: options.inputDimensions });
+  return {
+    ...current,
+    numberOfTrees, sampleSize, shingleSize, seed, scoringMode, normalize, missingValues,
+    timeDecay: options.timeDecay === defaults.timeDecay ? null : options.timeDecay,
+    outputAfter: options.outputAfter === defaults.outputAfter ? null : options.outputAfter,
+  };
+}
+
 /** The forest options to send to the worker (empty timeDecay/outputAfter left out: defaults). */
 export function forestInput(settings: Settings, inputDimensions = 1) {
   const { numberOfTrees, sampleSize, shingleSize, seed, scoringMode, normalize, missingValues } = settings;

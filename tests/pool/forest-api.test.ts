@@ -130,6 +130,38 @@ describe('exportCsv()', () => {
   });
 });
 
+describe('exportCsv() while other things happen', () => {
+  it('reports its stages in order, exports the run it was asked for even when another starts, and can be cancelled', async () => {
+    await api.loadCsv(csv(3000), 'y.csv');
+    const request = { columns: ['a', 'b'], options: { numberOfTrees: 10, sampleSize: 64, shingleSize: 2, seed: 5 }, chunkRows: 400 };
+    await api.score(request);
+    const alone = await (await api.exportCsv()).text();
+
+    // progress: attribution, then expected values, then writing, each counting up to its total
+    const seen: { stage: string; done: number; total: number }[] = [];
+    const again = await (await api.exportCsv((p) => void seen.push(p))).text();
+    expect(again).toBe(alone);
+    const stages = seen.map((p) => p.stage).filter((st, i, all) => all[i - 1] !== st);
+    expect(stages).toEqual(['attribution', 'expected', 'writing']);
+    const last = (stage: string) => seen.filter((p) => p.stage === stage).at(-1)!;
+    expect(last('attribution')).toMatchObject({ done: 3000, total: 3000 });
+    expect(last('writing').done).toBe(last('writing').total);
+
+    // a run with other options started while the export goes on: the export is still of the first run
+    const [exported] = await Promise.all([
+      api.exportCsv().then((b) => b.text()),
+      api.score({ ...request, options: { ...request.options, seed: 6 } }),
+    ]);
+    expect(exported).toBe(alone);
+    expect(await (await api.exportCsv()).text()).not.toBe(alone); // and the next export is of the new run
+
+    // cancelled: rejects with ExportCancelled; the next export works
+    const cancelled = api.exportCsv(() => api.cancelExport());
+    await expect(cancelled).rejects.toMatchObject({ name: 'ExportCancelled' });
+    expect((await (await api.exportCsv()).text()).split('\n')).toHaveLength(3002);
+  });
+});
+
 describe('models', () => {
   it('saveModel then loadModel: a second file scored from the model goes on as one stream', async () => {
     const all = csv(2500).trimEnd().split('\n');
