@@ -32,8 +32,10 @@ Reading the file (score and inspect):
   --decimal C          the decimal separator: . or , (default: detected from the numbers)
   --time-column NAME   the time column (default: detected, a column of dates or of epoch times named like
                        "time"); none: no time column. Rows are always taken in file order
-  --day-first          read dates like 03/04/2024 as day first when nothing in the data settles it
-                       (default: month first, with a warning)
+  --day-first          read dates like 03/04/2024 as day first when nothing in the data settles it (no
+                       day above 12); default: the order in which the times of the first rows go forward,
+                       else month first (day first for dates with dots like 03.04.2024), with a warning
+  --month-first        read such dates as month first
   --detect-rows N      data rows the format and column kinds are decided on (default 10000, fewer for
                        very wide files); later rows are read the same way, and a cell that contradicts
                        (text in a number column) counts as missing and is reported with its line. On stdin
@@ -191,6 +193,7 @@ function parse(argv: string[]) {
       decimal: { type: 'string' },
       'time-column': { type: 'string' },
       'day-first': { type: 'boolean' },
+      'month-first': { type: 'boolean' },
       'detect-rows': { type: 'string' },
       progress: { type: 'boolean' },
       json: { type: 'boolean' },

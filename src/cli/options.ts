@@ -20,7 +20,9 @@ export function readingOptions(values: Values): StreamOptions {
   }
   const time = values['time-column'];
   if (time !== undefined) options.timeColumn = time.toLowerCase() === 'none' ? null : time;
+  if (values['day-first'] && values['month-first']) throw new UsageError('--day-first and --month-first contradict each other: give one of them.');
   if (values['day-first']) options.dayFirst = true;
+  if (values['month-first']) options.dayFirst = false;
   const rows = values['detect-rows'];
   if (rows !== undefined) {
     if (!/^\d+$/.test(rows.trim()) || Number(rows) < 1) throw new UsageError(`--detect-rows takes a whole number of rows, 1 or more; got "${rows}".`);

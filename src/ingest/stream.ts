@@ -49,7 +49,10 @@ export interface CsvLayout {
 /** How a column of dates like 03/04/2020 was read: day first or month first, and whether the dates settle it. */
 export interface DateOrder {
   dayFirst: boolean;
-  /** Nothing in the dates settles it (no day above 12): the dayFirst option, or month first, decided. */
+  /**
+   * Nothing in the dates settles it (no day above 12): the dayFirst option decided, else the reading in which the
+   * times of the rows the decision was made on go forward, else the usual way (dots day first, others month first).
+   */
   open: boolean;
 }
 

@@ -415,7 +415,7 @@ export class TableBuilder {
     const otherDates: boolean[] = new Array<boolean>(width).fill(false);
 
     const parseDates = (c: number, main: boolean): Float64Array => {
-      const r = parseDateColumn(cells, lines, c, options.dayFirst);
+      const r = parseDateColumn(cells, lines, c, options.dayFirst, main);
       timeValues.set(c, r.values);
       kinds[c] = 'time';
       dayFirstOf[c] = r.dayFirst;
@@ -891,14 +891,35 @@ function rereadDates(cells: string[][], c: number, values: Float64Array): void {
 interface DateColumn {
   values: Float64Array;
   dayFirst: boolean;
-  /** Nothing in the dates settles day-first against month-first (the option, or month first, decided). */
+  /**
+   * Nothing in the dates settles day-first against month-first: the option decided, else the reading in which
+   * the times go forward, else the usual way (dots day first, slashes and dashes month first).
+   */
   open: boolean;
   description: string;
   notes: string[];
 }
 
-/** Parses a column of date strings, deciding day-first or month-first on the whole column. */
-function parseDateColumn(cells: string[][], lines: Int32Array, c: number, dayFirstOption: boolean | undefined): DateColumn {
+/** Steps back in time between consecutive readable times. */
+function backSteps(values: Float64Array): number {
+  let back = 0;
+  let prev = NaN;
+  for (let r = 0; r < values.length; r++) {
+    const t = values[r]!;
+    if (t !== t) continue;
+    if (t < prev) back++;
+    prev = t;
+  }
+  return back;
+}
+
+/**
+ * Parses a column of date strings, deciding day-first or month-first on the whole column (the rows in hand).
+ * When nothing in the dates settles it and no option says: for the time column (`ordered`), the reading in
+ * which the times go forward (fewer steps back); when both go back as often, or for other date columns, the
+ * usual way of writing such dates.
+ */
+function parseDateColumn(cells: string[][], lines: Int32Array, c: number, dayFirstOption: boolean | undefined, ordered: boolean): DateColumn {
   const rows = cells.length;
   const values = new Float64Array(rows);
   const ev = new DateEvidence();
@@ -907,6 +928,8 @@ function parseDateColumn(cells: string[][], lines: Int32Array, c: number, dayFir
   const example = ev.example >= 0 ? cells[ev.example]![c]! : '';
   const notes: string[] = [];
   let dayFirst = false;
+  /** values already hold the day-first reading */
+  let read = false;
   const open = yearLast > 0 && !dayFirstEvidence && !monthFirstEvidence;
   if (yearLast > 0) {
     if (dayFirstEvidence && !monthFirstEvidence) {
@@ -924,24 +947,50 @@ function parseDateColumn(cells: string[][], lines: Int32Array, c: number, dayFir
     } else if (dayFirstOption !== undefined) {
       dayFirst = dayFirstOption;
       notes.push(`nothing in the dates shows whether the day or the month comes first; read as ${dayFirst ? 'day' : 'month'} first, as the dayFirst option says.`);
-    } else if (dotted === yearLast) {
-      // DD.MM.YYYY is how German, Russian, Scandinavian and other locales write dates; no one writes MM.DD
-      dayFirst = true;
-      notes.push(
-        'nothing in the dates shows whether the day or the month comes first (no day above 12); dates with dots are written day first ' +
-          '(DD.MM.YYYY), so they were read that way. Set the dayFirst option (false) if that is wrong.',
-      );
     } else {
-      dayFirst = false;
-      notes.push(
-        'nothing in the dates shows whether the day or the month comes first (no day above 12); read as month first (MM/DD/YYYY). ' +
-          'Set the dayFirst option if that is wrong.',
-      );
+      // nothing in the dates settles it: the reading in which the times go forward, if only one does; else
+      // the usual way of writing them (DD.MM.YYYY is how German, Russian, Scandinavian and other locales write
+      // dates; no one writes MM.DD)
+      const usual = dotted === yearLast;
+      let backMonth = 0;
+      let backDay = 0;
+      let dayValues: Float64Array | null = null;
+      if (ordered) {
+        dayValues = new Float64Array(rows);
+        rereadDates(cells, c, dayValues);
+        backMonth = backSteps(values);
+        backDay = backSteps(dayValues);
+      }
+      const unknown = 'nothing in the dates shows whether the day or the month comes first (no day above 12); ';
+      if (backMonth !== backDay) {
+        dayFirst = backDay < backMonth;
+        const [taken, other] = dayFirst ? ['day', 'month'] : ['month', 'day'];
+        const [backTaken, backOther] = dayFirst ? [backDay, backMonth] : [backMonth, backDay];
+        notes.push(
+          unknown +
+            `read as ${taken} first (${dayFirst ? 'DD/MM/YYYY' : 'MM/DD/YYYY'}): times go forward that way, not ${other} first ` +
+            `(over the first ${plural(rows, 'row')}: ${plural(backOther, 'step')} back in time read ${other} first, ${backTaken || 'none'} read ${taken} first)` +
+            `${usual && !dayFirst ? ', though dates with dots are usually written day first' : ''}. Set the dayFirst option if that is wrong.`,
+        );
+      } else if (usual) {
+        dayFirst = true;
+        notes.push(
+          unknown +
+            'dates with dots are written day first (DD.MM.YYYY), so they were read that way. Set the dayFirst option (false) if that is wrong.',
+        );
+      } else {
+        dayFirst = false;
+        notes.push(unknown + 'read as month first (MM/DD/YYYY). Set the dayFirst option if that is wrong.');
+      }
+      if (dayFirst && dayValues) {
+        values.set(dayValues);
+        read = true;
+      }
     }
     if (dayFirstOption !== undefined && dayFirstOption !== dayFirst && (dayFirstEvidence || monthFirstEvidence)) {
       notes.push(`the dayFirst option (${dayFirstOption}) was overruled by the dates themselves.`);
     }
-    if (dayFirst) rereadDates(cells, c, values);
+    if (dayFirst && !read) rereadDates(cells, c, values);
   }
   let description = example ? `dates like ${quote(example)}` : 'dates';
   if (zoned === 0 && unzoned > 0) description += ' with no time zone, read as UTC';

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { HELP } from '../../src/cli/main';
 import { parseCsvText } from '../../src/ingest';
+import { readCsvColumns } from '../../src/ingest/read-columns';
 import { cliFixture, csvFixture, ensureBuilt, readText, run, spawnBin, wholeFileOutput } from './helpers';
 
 const sensor = cliFixture('sensor.csv');
@@ -262,7 +263,7 @@ describe('rcf score', () => {
     expect(stdout).toBe(HELP);
     for (const flag of [
       '--column', '--trees', '--sample-size', '--shingle-size', '--seed', '--workers', '--time-decay', '--output-after', '--missing', '--format',
-      '--delimiter', '--decimal', '--time-column', '--day-first', '--detect-rows', '--progress', '--json', 'carry', 'zero', 'skip', 'error', 'jsonl',
+      '--delimiter', '--decimal', '--time-column', '--day-first', '--month-first', '--detect-rows', '--progress', '--json', 'carry', 'zero', 'skip', 'error', 'jsonl',
     ]) {
       expect(stdout).toContain(flag);
     }
@@ -292,6 +293,7 @@ describe('rcf score', () => {
     [['score', sensor, '--time-column', 'nope'], /There is no column named "nope" to use as the time column/],
     [['score', sensor, '--json'], /--json is an option of rcf inspect/],
     [['inspect', sensor, '--trees', '5'], /--trees is an option of rcf score, not of rcf inspect/],
+    [['inspect', sensor, '--day-first', '--month-first'], /--day-first and --month-first contradict each other/],
     [['score', csvFixture('binary.bin')], /This file does not look like a CSV file/],
     [['score', sensor, '--bogus'], /Unknown option '--bogus'/],
     [['score', sensor, '--mode', 'depth'], /--mode takes score or codisp; got "depth"/],
@@ -359,6 +361,28 @@ describe('rcf inspect', () => {
     expect(monthFirst.warnings.join('\n')).toMatch(/read as month first/);
     expect(dayFirstJson.start).toBe('2024-03-01T00:00:00.000Z');
     expect(dayFirstJson.decimal).toBe(',');
+  });
+
+  it('reads ambiguous dates the way their times go forward, as the page does; --day-first and --month-first win', async () => {
+    // day first: 11 Mar, 12 Mar, 1 Apr, 2 Apr; month first: 3 Nov, 3 Dec, 4 Jan, 4 Feb
+    const text = 'date,v\n11/03/2024,1\n12/03/2024,2\n01/04/2024,3\n02/04/2024,4\n';
+    const page = await readCsvColumns(new Blob([text]));
+    const cases: [string[], string, string, RegExp][] = [
+      [[], '2024-03-11T00:00:00.000Z', '2024-04-02T00:00:00.000Z', /read as day first \(DD\/MM\/YYYY\): times go forward that way, not month first/],
+      [['--day-first'], '2024-03-11T00:00:00.000Z', '2024-04-02T00:00:00.000Z', /read as day first, as the dayFirst option says/],
+      [['--month-first'], '2024-11-03T00:00:00.000Z', '2024-02-04T00:00:00.000Z', /read as month first, as the dayFirst option says/],
+    ];
+    for (const [flags, start, end, note] of cases) {
+      const r = await run(['inspect', '-', '--json', ...flags], { stdin: [text] });
+      expect(r.code, flags.join(' ')).toBe(0);
+      const j = JSON.parse(r.stdout);
+      expect([j.start, j.end], flags.join(' ')).toEqual([start, end]);
+      expect(j.warnings.join('\n'), flags.join(' ')).toMatch(note);
+    }
+    // the same reading and the same words as the page
+    const auto = JSON.parse((await run(['inspect', '-', '--json'], { stdin: [text] })).stdout);
+    expect(page.dateOrder).toEqual({ dayFirst: true, open: true });
+    expect(auto.warnings).toEqual(page.warnings);
   });
 
   it('prints a readable summary without --json', async () => {

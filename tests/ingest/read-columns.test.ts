@@ -114,6 +114,15 @@ describe('readCsvColumns', () => {
     expect(chosen.time![1]).toBe(Date.UTC(2020, 3, 3));
     expect((await readCsvColumns(new Blob(['when,v\n01/02/2020,1\n25/04/2020,2\n']))).dateOrder).toEqual({ dayFirst: true, open: false });
     expect((await readCsvColumns(new Blob(['when,v\n2020-01-02,1\n2020-04-03,2\n']))).dateOrder?.open).toBe(false); // ISO dates: no question
+    // open, and read the way the times go forward (11 Mar … 2 Apr, not 3 Nov, 3 Dec, 4 Jan, 4 Feb); the choice stays the person's
+    const forward = 'when,v\n11/03/2020,1\n12/03/2020,2\n01/04/2020,3\n02/04/2020,4\n';
+    const auto = await readCsvColumns(new Blob([forward]));
+    expect(auto.dateOrder).toEqual({ dayFirst: true, open: true });
+    expect(auto.time![2]).toBe(Date.UTC(2020, 3, 1));
+    expect(auto.warnings.join('\n')).toMatch(/read as day first \(DD\/MM\/YYYY\): times go forward that way, not month first/);
+    const told = await readCsvColumns(new Blob([forward]), { dayFirst: false });
+    expect(told.dateOrder).toEqual({ dayFirst: false, open: true });
+    expect(told.time![2]).toBe(Date.UTC(2020, 0, 4));
   });
 
   it('an empty file is a CsvError; a header alone gives no rows', async () => {

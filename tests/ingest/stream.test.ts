@@ -134,6 +134,18 @@ describe('CsvStreamReader', () => {
     expect(s.found[0]).toMatch(/Line 22: column "a" has "2.5".*It reads as a number with a decimal point.*set the decimal option/);
   });
 
+  it('reads ambiguous dates the way their times go forward in the first rows, and keeps that reading after them', () => {
+    // day first, the first 4 rows go forward (11 Mar … 2 Apr); month first they go back (3 Dec → 4 Jan).
+    // Later rows go back either way: they do not change the reading decided on the first rows.
+    const all = 'date,v\n11/03/2024,1\n12/03/2024,2\n01/04/2024,3\n02/04/2024,4\n' + '01/01/2024,5\n12/01/2024,6\n01/01/2024,7\n12/01/2024,8\n';
+    const s = stream(new TextEncoder().encode(all), [], { detectRows: 4 });
+    expect(s.reader.layout!.dateOrder).toEqual({ dayFirst: true, open: true });
+    expect(join(s.batches).time.map((t) => new Date(t).toISOString().slice(0, 10))).toEqual([
+      '2024-03-11', '2024-03-12', '2024-04-01', '2024-04-02', '2024-01-01', '2024-01-12', '2024-01-01', '2024-01-12',
+    ]);
+    expect(s.summary.warnings.join('\n')).toMatch(/read as day first \(DD\/MM\/YYYY\): times go forward that way, not month first \(over the first 4 rows:/);
+  });
+
   it('decides on the rows in hand when asked (a live input that pauses), not before a data row is complete', () => {
     const reader = new CsvStreamReader();
     reader.push('time,val');

@@ -110,6 +110,51 @@ const cases: Case[] = [
     expect: { time: ['2024-01-02T00:00:00.000Z', '2024-01-13T00:00:00.000Z'], warnings: [/overruled/] },
   },
   {
+    name: 'nothing settles the order, but only day first do the times go forward: day first, said why',
+    // day first: 11 Mar, 12 Mar, 1 Apr, 2 Apr; month first: 3 Nov, 3 Dec, 4 Jan, 4 Feb (back at line 4)
+    text: 'date,v\n11/03/2024,1\n12/03/2024,2\n01/04/2024,3\n02/04/2024,4\n',
+    expect: {
+      time: ['2024-03-11T00:00:00.000Z', '2024-03-12T00:00:00.000Z', '2024-04-01T00:00:00.000Z', '2024-04-02T00:00:00.000Z'],
+      warnings: [
+        /nothing in the dates shows.*read as day first \(DD\/MM\/YYYY\): times go forward that way, not month first \(over the first 4 rows: 1 step back in time read month first, none read day first\)/,
+      ],
+      noWarnings: [/earlier than the row before/, /read as month first/],
+    },
+  },
+  {
+    name: 'dotted dates that go forward only month first: month first, against the usual day first, said',
+    text: 'Datum;v\n03.11.2024;1\n03.12.2024;2\n04.01.2024;3\n04.02.2024;4\n',
+    expect: {
+      time: ['2024-03-11T00:00:00.000Z', '2024-03-12T00:00:00.000Z', '2024-04-01T00:00:00.000Z', '2024-04-02T00:00:00.000Z'],
+      warnings: [/read as month first \(MM\/DD\/YYYY\): times go forward that way, not day first .*, though dates with dots are usually written day first/],
+    },
+  },
+  {
+    name: 'fewer steps back wins when both readings go back',
+    // month first: 3 Nov, 3 Dec, 4 Jan, 4 Feb, 1 Jan (2 back); day first: 11 Mar, 12 Mar, 1 Apr, 2 Apr, 1 Jan (1 back)
+    text: 'date,v\n11/03/2024,1\n12/03/2024,2\n01/04/2024,3\n02/04/2024,4\n01/01/2024,5\n',
+    expect: {
+      time: ['2024-03-11T00:00:00.000Z', '2024-03-12T00:00:00.000Z', '2024-04-01T00:00:00.000Z', '2024-04-02T00:00:00.000Z', '2024-01-01T00:00:00.000Z'],
+      warnings: [/read as day first .*over the first 5 rows: 2 steps back in time read month first, 1 read day first/],
+    },
+  },
+  {
+    name: 'both readings go back as often: the usual month first',
+    // month first: 1 Feb, 1 Mar, 1 Jan (1 back); day first: 2 Jan, 3 Jan, 1 Jan (1 back)
+    text: 'date,v\n02/01/2024,1\n03/01/2024,2\n01/01/2024,3\n',
+    expect: { time: ['2024-02-01T00:00:00.000Z', '2024-03-01T00:00:00.000Z', '2024-01-01T00:00:00.000Z'], warnings: [/no day above 12\); read as month first \(MM\/DD\/YYYY\)\. Set/] },
+  },
+  {
+    name: 'the dayFirst option wins over the reading in which times go forward',
+    text: 'date,v\n11/03/2024,1\n12/03/2024,2\n01/04/2024,3\n02/04/2024,4\n',
+    options: { dayFirst: false },
+    expect: {
+      time: ['2024-11-03T00:00:00.000Z', '2024-12-03T00:00:00.000Z', '2024-01-04T00:00:00.000Z', '2024-02-04T00:00:00.000Z'],
+      warnings: [/read as month first, as the dayFirst option says/, /1 time is earlier than the row before/],
+      noWarnings: [/times go forward that way/],
+    },
+  },
+  {
     name: 'dates mixing both orders: the majority wins, the others are missing',
     text: 'date,v\n13/01/2024,1\n14/01/2024,2\n01/15/2024,3\n',
     expect: { time: ['2024-01-13T00:00:00.000Z', '2024-01-14T00:00:00.000Z', null], warnings: [/mix day-first \(2, first at line 2\) and month-first \(1, first at line 4\)/] },
@@ -228,6 +273,19 @@ const cases: Case[] = [
 describe('time column', () => {
   it.each(cases.map((c) => [c.name, c] as const))('%s', (_name, c) => {
     checkTable(parseCsvText(caseText(c), c.options), c.expect);
+  });
+
+  it('only the time column is read the way its times go forward; other date columns keep the usual order', () => {
+    // "due" goes forward only day first, but it is not the time column: month first, as before
+    const t = parseCsvText('time,due,v\n2024-01-01,11/03/2024,1\n2024-01-02,12/03/2024,2\n2024-01-03,01/04/2024,3\n');
+    expect(t.timeColumn).toBe('time');
+    const due = t.columns.find((c) => c.name === 'due')!;
+    expect(due.kind).toBe('time');
+    expect([due.min, due.max]).toEqual([Date.UTC(2024, 0, 4), Date.UTC(2024, 11, 3)]);
+    // the same column as the time column goes forward
+    const main = parseCsvText('time,due,v\n2024-01-01,11/03/2024,1\n2024-01-02,12/03/2024,2\n2024-01-03,01/04/2024,3\n', { timeColumn: 'due' });
+    expect(main.start).toBe('2024-03-11T00:00:00.000Z');
+    expect(main.end).toBe('2024-04-01T00:00:00.000Z');
   });
 
   it('an unknown timeColumn is a CsvError naming the column and the choices', () => {

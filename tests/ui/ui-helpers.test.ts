@@ -1,8 +1,11 @@
-import { it, expect } from 'vitest';
+import { describe, it, expect } from 'vitest';
+import { readFileSync } from 'node:fs';
 import { traceSeries, nearestIndex, extent } from '../../src/ui/charts/trace';
 import { timeStats, xAxisFor } from '../../src/ui/charts/x-axis';
 import { parseNabTime, windowsFor } from '../../src/ui/windows';
 import { formatUtcTick, formatDuration, formatCount, baseName } from '../../src/ui/format';
+import { parseCsvText } from '../../src/ingest/index';
+import type { DateOrder } from '../../src/ingest/stream';
 const rec = () => { const ops: string[] = []; return { ops, line: { moveTo: (x: number, y: number) => ops.push(`M${x},${y}`), lineTo: (x: number, y: number) => ops.push(`L${x},${y}`) }, spans: [] as number[][] }; };
 it('dense: one span per column covering min..max and previous last; NaN breaks', () => {
   const y = [0, 5, 1, 3, NaN, 2, 8, 4, 4, 9, 1, 1];
@@ -33,7 +36,7 @@ it('helpers', () => {
   expect(nearestIndex([0, 10, 20, 30], -5)).toBe(0);
   expect(extent([NaN, 3, -1, NaN])).toEqual([-1, 3]);
   expect(extent([NaN])).toBeNull();
-  expect(timeStats([1, 2, 1.5, 3])).toEqual({ finite: true, min: 1, max: 3, backSteps: 1 });
+  expect(timeStats([1, 2, 1.5, 3, 5])).toEqual({ finite: true, min: 1, max: 5, backSteps: 1, backTotal: 0.5, largestBack: 0.5, largestBackRow: 2, medianStep: 1.5 });
   expect(parseNabTime('2013-12-10 06:25:00.000000')).toBe(Date.UTC(2013, 11, 10, 6, 25));
   expect(windowsFor({ 'a.csv': [['2013-12-10 06:25:00.000000', '2013-12-12 05:35:00.000000']] }, 'a.csv').length).toBe(1);
   expect(formatUtcTick(new Date(Date.UTC(2024, 2, 2)))).toBe('Mar 02');
@@ -63,4 +66,71 @@ it('the block index gives the same spans as reading every row (with NaN gaps and
     expect(a.spans).toEqual(b.spans);
     expect(a.ops).toEqual(b.ops);
   }
+});
+
+describe('the x axis: time, or the row number when the times cannot be an axis', () => {
+  const MIN = 60_000;
+  const T0 = Date.UTC(2024, 0, 1);
+  /** Times from steps (minutes) after T0. */
+  const stepped = (steps: number[]) => {
+    const t = [T0];
+    for (const s of steps) t.push(t[t.length - 1]! + s * MIN);
+    return t;
+  };
+  const regular = (n: number) => Array.from({ length: n }, (_, i) => T0 + i * MIN);
+  const view = (time: ArrayLike<number>, dateOrder: DateOrder | null = null) => ({
+    name: 'a', rows: time.length, columns: [], timeColumn: 'when', time: Float64Array.from(time), numeric: [], warnings: [], stopped: null, dateOrder,
+  });
+  // 12 days of each month of 2020, hourly, written day first (01/01/2020 00:00 … 12/12/2020 23:00): no day above 12
+  const ambiguous = ['when,v'];
+  for (let m = 1; m <= 12; m++) {
+    for (let d = 1; d <= 12; d++) {
+      for (let h = 0; h < 24; h++) ambiguous.push(`${String(d).padStart(2, '0')}/${String(m).padStart(2, '0')}/2020 ${String(h).padStart(2, '0')}:00,${h}`);
+    }
+  }
+  const ambiguousText = ambiguous.join('\n') + '\n';
+  const machine = () => parseCsvText(readFileSync('public/datasets/machine_temperature_system_failure.csv', 'utf8')).time!;
+  const cases: [string, () => ReturnType<typeof view>, 'time' | 'index', RegExp | null][] = [
+    ['a regular series', () => view(regular(500)), 'time', null],
+    // one step back of 55 minutes (11 usual steps) in 79 days: drawn where it falls
+    ["NAB's machine temperature (one small step back in a long series)", () => view(machine()), 'time', null],
+    ['a long series with a few repeated times and one slightly out of order', () => view(stepped(Array.from({ length: 999 }, (_, i) => (i % 300 === 7 ? 0 : i === 500 ? -0.5 : 1)))), 'time', null],
+    ['a short series with one step back of one usual step', () => view(stepped([1, 1, 1, 1, 1, 1, 1, 1, 1, -1, 2, 1, 1, 1, 1, 1, 1, 1, 1])), 'time', null],
+    [
+      'a short series with one step back of ten usual steps',
+      () => view(stepped([1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, -10, 11, 1, 1, 1, 1, 1])),
+      'index',
+      /^x is the row number: the times in "when" go back by 10 min at row 14, 56% of their span\.$/,
+    ],
+    [
+      'day-first dates read month first: 11 steps back by months (under 1% of the rows)',
+      () => view(parseCsvText(ambiguousText, { dayFirst: false }).time!, { dayFirst: false, open: true }),
+      'index',
+      /^x is the row number: the times in "when" go back by 334 days 23 h at row 289, 97% of their span\. Its dates may be the other way round: choose day first under Dates in “when”\.$/,
+    ],
+    ['the same dates, read the way their times go forward', () => view(parseCsvText(ambiguousText).time!, { dayFirst: true, open: true }), 'time', null],
+    [
+      'many steps back, each short but long together',
+      () => view(stepped(Array.from({ length: 999 }, (_, i) => (i % 120 === 60 ? -8 : 1)))),
+      'index',
+      /^x is the row number: the times in "when" go back 8 times by 1 h 4 min in all, 6\.9% of their span\.$/,
+    ],
+    [
+      'steps back in more than 1% of the rows',
+      () => view(stepped(Array.from({ length: 99 }, (_, i) => (i % 20 === 10 ? -0.5 : 1)))),
+      'index',
+      /^x is the row number: the times in "when" are not in time order: 5 of them go back \(the longest by 30 s, at row 12\)\.$/,
+    ],
+    ['a missing time', () => view([T0, NaN, T0 + MIN]), 'index', /^x is the row number: the times in "when" are missing or unreadable in places\.$/],
+    ['all times the same', () => view([T0, T0, T0]), 'index', /^x is the row number: the times in "when" are all the same\.$/],
+    ['one row', () => view([T0]), 'index', /^x is the row number: "when" has one time only\.$/],
+  ];
+  it.each(cases)('%s', (_name, make, kind, note) => {
+    const v = make();
+    const ax = xAxisFor(v);
+    expect(ax.kind).toBe(kind);
+    expect(ax.values).toBe(kind === 'time' ? v.time : null);
+    if (note) expect(ax.note, String(ax.note)).toMatch(note);
+    else expect(ax.note).toBeNull();
+  });
 });
