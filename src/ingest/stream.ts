@@ -466,7 +466,7 @@ export class CsvStreamReader {
     const dayFirst = d.dayFirst[this.timeIndex] ?? false;
     const hint =
       !d.epochToMs && parseTimestamp(s, !dayFirst) === parseTimestamp(s, !dayFirst)
-        ? ` It reads as a ${dayFirst ? 'month' : 'day'}-first date, but the first rows were read ${dayFirst ? 'day' : 'month'} first: set the day-first option if that is wrong.`
+        ? ` It reads as a ${dayFirst ? 'month' : 'day'}-first date, but the first rows were read ${dayFirst ? 'day' : 'month'} first: set the dayFirst option if that is wrong.`
         : '';
     return (
       `Line ${line}: time column "${name}" has ${quote(s)}, which does not read as a time like those of the first ${count(this.detectedOn)} rows; ` +

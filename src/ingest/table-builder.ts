@@ -900,6 +900,10 @@ interface DateColumn {
   notes: string[];
 }
 
+/** What to do when an open day/month reading is wrong, in the words of each front end. */
+const SET_DAY_FIRST =
+  'If that is wrong, set the dayFirst option (on the page: Dates in …; on the command line: --day-first or --month-first).';
+
 /** Steps back in time between consecutive readable times. */
 function backSteps(values: Float64Array): number {
   let back = 0;
@@ -970,17 +974,17 @@ function parseDateColumn(cells: string[][], lines: Int32Array, c: number, dayFir
           unknown +
             `read as ${taken} first (${dayFirst ? 'DD/MM/YYYY' : 'MM/DD/YYYY'}): times go forward that way, not ${other} first ` +
             `(over the first ${plural(rows, 'row')}: ${plural(backOther, 'step')} back in time read ${other} first, ${backTaken || 'none'} read ${taken} first)` +
-            `${usual && !dayFirst ? ', though dates with dots are usually written day first' : ''}. Set the dayFirst option if that is wrong.`,
+            `${usual && !dayFirst ? ', though dates with dots are usually written day first' : ''}. ${SET_DAY_FIRST}`,
         );
       } else if (usual) {
         dayFirst = true;
         notes.push(
           unknown +
-            'dates with dots are written day first (DD.MM.YYYY), so they were read that way. Set the dayFirst option (false) if that is wrong.',
+            `dates with dots are written day first (DD.MM.YYYY), so they were read that way. ${SET_DAY_FIRST}`,
         );
       } else {
         dayFirst = false;
-        notes.push(unknown + 'read as month first (MM/DD/YYYY). Set the dayFirst option if that is wrong.');
+        notes.push(unknown + `read as month first (MM/DD/YYYY). ${SET_DAY_FIRST}`);
       }
       if (dayFirst && dayValues) {
         values.set(dayValues);

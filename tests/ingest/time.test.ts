@@ -142,7 +142,7 @@ const cases: Case[] = [
     name: 'both readings go back as often: the usual month first',
     // month first: 1 Feb, 1 Mar, 1 Jan (1 back); day first: 2 Jan, 3 Jan, 1 Jan (1 back)
     text: 'date,v\n02/01/2024,1\n03/01/2024,2\n01/01/2024,3\n',
-    expect: { time: ['2024-02-01T00:00:00.000Z', '2024-03-01T00:00:00.000Z', '2024-01-01T00:00:00.000Z'], warnings: [/no day above 12\); read as month first \(MM\/DD\/YYYY\)\. Set/] },
+    expect: { time: ['2024-02-01T00:00:00.000Z', '2024-03-01T00:00:00.000Z', '2024-01-01T00:00:00.000Z'], warnings: [/no day above 12\); read as month first \(MM\/DD\/YYYY\)\. If that is wrong, set the dayFirst option \(on the page: Dates in …; on the command line: --day-first or --month-first\)/] },
   },
   {
     name: 'the dayFirst option wins over the reading in which times go forward',
