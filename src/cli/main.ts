@@ -79,8 +79,8 @@ Scoring (score):
                        expected values); a new key beyond it stops the run with exit code 2, naming its line
   --mode MODE          score (default): expected inverse depth, Amazon RCF's scale (normal below about 1,
                        clear outliers 2 and more); codisp: expected collusive displacement, rrcf's scale
-  --z X                deviations above the running mean of the scores where the alert threshold sits
-                       (default 3); the grade is 0 below the threshold and rises to 1 at 4 deviations above
+  --z X                deviations above the running mean of the scores where the alert threshold sits,
+                       from 0.5 to 20 as on the page (default 3); the grade is 0 below the threshold and rises to 1 at 4 deviations above
   --attribution        add attribution_<column> per scored column: its share of the score (summed over
                        the rows of the shingle); the shares add up to the score
   --save FILE          at the end, save the forest and its thresholder (a compact versioned snapshot;

@@ -10,7 +10,7 @@ import { RandomCutForest, MissingValueError } from '../forest/forest';
 import { saveSnapshot, loadSnapshot, SnapshotError } from '../forest/snapshot';
 import { ShardedForest } from '../pool/sharded-forest';
 import {
-  resolveOptions, MISSING_VALUES, SCORING_MODES, type ForestOptionsInput, type MissingValues, type ScoringMode,
+  resolveOptions, zProblem, MISSING_VALUES, SCORING_MODES, type ForestOptionsInput, type MissingValues, type ScoringMode,
 } from '../shared/options';
 import { csvHeaderLine, csvLine, formatNumber, outputNames } from '../ingest/export';
 import { CsvStreamReader } from '../ingest/stream';
@@ -77,11 +77,15 @@ export function workersOption(value: string | undefined): number {
   return n;
 }
 
-/** The --z option: deviations above the mean where the alert threshold sits. */
-function zOption(z: string | undefined): number | undefined {
+/**
+ * The --z option: deviations above the mean where the alert threshold sits. Checked as the page checks it
+ * (src/shared/options.ts), with the same limits and words.
+ */
+export function zOption(z: string | undefined): number | undefined {
   if (z === undefined) return undefined;
-  const v = Number(z);
-  if (z.trim() === '' || !Number.isFinite(v) || v <= 0) throw new UsageError(`--z takes a positive number of deviations; got "${z}".`);
+  const v = z.trim() === '' ? NaN : Number(z);
+  const problem = zProblem(v, () => `got ${z.trim() === '' ? '""' : z}`);
+  if (problem) throw new UsageError(`--z m${problem.slice(1)}`);
   return v;
 }
 

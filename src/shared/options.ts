@@ -54,6 +54,21 @@ export const LIMITS = {
   seed: [0, Number.MAX_SAFE_INTEGER],
 } as const;
 
+/**
+ * Limits of the alert threshold z (deviations above the running mean of the scores), the same on the page
+ * and the command line. (The library's Thresholder takes any positive z.)
+ */
+export const Z_LIMITS = [0.5, 20] as const;
+
+/**
+ * What is wrong with a threshold z: a sentence beginning "Must be…" ('' when nothing). `got` says what was
+ * given ("got 0.1" by default).
+ */
+export function zProblem(v: unknown, got: (v: unknown) => string = (x) => `got ${String(x)}`): string {
+  const [lo, hi] = Z_LIMITS;
+  return typeof v === 'number' && v >= lo && v <= hi ? '' : `Must be a number from ${lo} to ${hi.toLocaleString('en-US')}; ${got(v)}.`;
+}
+
 export class OptionsError extends Error {
   constructor(message: string) {
     super(message);

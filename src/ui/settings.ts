@@ -5,7 +5,7 @@
  * timeDecay and outputAfter may be left empty (null): they then follow sampleSize, as their defaults do.
  */
 import {
-  LIMITS, MISSING_VALUES, resolveOptions, SCORING_MODES, type ForestOptions, type MissingValues, type ScoringMode,
+  LIMITS, MISSING_VALUES, resolveOptions, SCORING_MODES, zProblem, type ForestOptions, type MissingValues, type ScoringMode,
 } from '../shared/options';
 import { DEFAULT_THRESHOLD, type ThresholdOptions } from '../forest/thresholder';
 import { GAP_POLICIES, type GapPolicy } from '../forest/gaps';
@@ -37,8 +37,8 @@ export const SETTING_KEYS = [
   'missingValues', 'gaps', 'z',
 ] as const satisfies readonly (keyof Settings)[];
 
-/** Limits of z on the page (the thresholder takes any positive number). */
-export const Z_LIMITS = [0.5, 20] as const;
+/** Limits of z, the same on the page and the command line (src/shared/options.ts). */
+export { Z_LIMITS } from '../shared/options';
 
 /** The defaults of src/shared/options.ts for one input column, and the thresholder's z. */
 export const DEFAULT_SETTINGS: Settings = (() => {
@@ -83,9 +83,7 @@ export function settingProblem(name: CheckedSetting, v: unknown): string {
         ? ''
         : `Must be a whole number of rows, 0 or more (or empty for the default); ${got(v)}.`;
     case 'z':
-      return typeof v === 'number' && v >= Z_LIMITS[0] && v <= Z_LIMITS[1]
-        ? ''
-        : `Must be a number from ${Z_LIMITS[0]} to ${formatCount(Z_LIMITS[1])}; ${got(v)}.`;
+      return zProblem(v, got);
     default: {
       const [lo, hi] = LIMITS[name];
       return typeof v === 'number' && Number.isInteger(v) && v >= lo && v <= hi

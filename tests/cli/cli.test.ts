@@ -297,7 +297,7 @@ describe('rcf score', () => {
     [['score', csvFixture('binary.bin')], /This file does not look like a CSV file/],
     [['score', sensor, '--bogus'], /Unknown option '--bogus'/],
     [['score', sensor, '--mode', 'depth'], /--mode takes score or codisp; got "depth"/],
-    [['score', sensor, '--z', '0'], /--z takes a positive number of deviations; got "0"/],
+    [['score', sensor, '--z', '0'], /--z must be a number from 0\.5 to 20; got 0\./],
     [['score', sensor, '--attribution', '--mode', 'codisp'], /--attribution explains the default score; it does not go with --mode codisp/],
     [['frobnicate'], /Unknown command "frobnicate"/],
   ])('rejects %j with a clear message and exit code 2', async (args, message) => {
