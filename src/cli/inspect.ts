@@ -87,7 +87,13 @@ function readable(name: string, j: InspectJson, detectedOn: number): string {
   for (const r of rows) lines.push('  ' + r.map((cell, k) => (k === 2 ? cell.padStart(widths[k]!) : cell.padEnd(widths[k]!))).join('  ').trimEnd());
   const chosen = defaultColumn(j.columns, j.rows);
   lines.push('');
-  lines.push(chosen !== null ? `rcf score would score "${chosen}" by default (--column picks others)` : 'no numeric column: nothing to score');
+  lines.push(
+    j.rows === 0
+      ? 'no data rows (only the header line): nothing to score'
+      : chosen !== null
+        ? `rcf score would score "${chosen}" by default (--column picks others)`
+        : 'no numeric column: nothing to score',
+  );
   if (j.warnings.length) {
     lines.push('');
     lines.push('warnings:');

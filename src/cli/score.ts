@@ -274,6 +274,8 @@ export async function score(file: string, values: Values, ctx: Context): Promise
 
   const setup = async (l: CsvLayout) => {
     layout = l;
+    // as the page says it (src/worker/forest-api.ts); the layout is decided on at least one row unless the input ended
+    if (l.rows === 0) throw new UsageError(`${name} has a header line but no data rows. Choose a CSV file with data.`);
     if (groupBy !== undefined) {
       keyColumn = l.header.indexOf(groupBy);
       if (keyColumn < 0) throw new UsageError(`${name} has no column "${groupBy}" to group by (--group-by). Columns: ${l.header.join(', ')}.`);
