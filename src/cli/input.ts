@@ -1,11 +1,12 @@
 /**
  * Where the CSV comes from (a file, or stdin for "-") and the loop that feeds it to the streaming reader:
  * chunk by chunk, stopping at once on Ctrl-C or a closed stdout, and deciding the layout on the rows in
- * hand when a live input (stdin, a pipe) pauses, so `tail -f log.csv | rcf score -` prints rows as they come.
+ * hand when a live input (stdin, a pipe) pauses and they settle it, so `tail -f log.csv | rcf score -`
+ * prints rows as they come.
  */
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
-import type { CsvStreamReader } from '../ingest/stream';
+import type { CsvLayout, CsvStreamReader } from '../ingest/stream';
 import { UsageError } from './errors';
 
 /** Bytes read from a file at a time. */
@@ -114,7 +115,9 @@ type Event = { kind: 'data'; result: IteratorResult<Uint8Array | string> } | { k
 /**
  * Feeds the source to the reader until the input ends or `stop` fires; calls `after` after every chunk
  * (and after a pause settled the layout) to score and write what is ready. A live input that pauses for
- * `pauseMs` before the layout is settled gets it settled on the rows in hand.
+ * `pauseMs` before the layout is settled gets it settled on the rows in hand, if `accept` takes the layout
+ * they give (a layout turned down waits for more rows: the next pause after more input, DETECT_ROWS rows
+ * or the end of the input settle it).
  */
 export async function pump(
   source: Source,
@@ -122,6 +125,7 @@ export async function pump(
   stop: StopSignal,
   pauseMs: number,
   after: () => Promise<void>,
+  accept?: (layout: CsvLayout) => boolean,
 ): Promise<PumpEnd> {
   let pending: Promise<IteratorResult<Uint8Array | string>> | null = null;
   let waitForPause = true;
@@ -144,8 +148,8 @@ export async function pump(
       if (timer) clearTimeout(timer);
     });
     if (event.kind === 'pause') {
-      if (reader.decideNow()) await after();
-      else waitForPause = false; // no complete row yet: wait for more input before trying again
+      if (reader.decideNow(accept)) await after();
+      else waitForPause = false; // no complete row yet, or not settled on them: wait for more input before trying again
       continue;
     }
     if (event.kind !== 'data') return event.kind;

@@ -50,7 +50,8 @@ export async function inspect(file: string, values: Values, ctx: Context): Promi
   };
   let end;
   try {
-    end = await pump(source, reader, ctx.stop, io.pauseMs ?? 200, after);
+    // nothing is written before the end: a pause decides nothing (the layout is the same however the input comes)
+    end = await pump(source, reader, ctx.stop, io.pauseMs ?? 200, after, () => false);
     if (end === 'end') progress.update(reader.rows, reader.bytes, true);
   } finally {
     source.close();

@@ -39,12 +39,16 @@ Reading the file (score and inspect):
   --detect-rows N      data rows the format and column kinds are decided on (default 10000, fewer for
                        very wide files); later rows are read the same way, and a cell that contradicts
                        (text in a number column) counts as missing and is reported with its line. On stdin
-                       the decision is also made when the input pauses (200 ms), so rows come out at once
+                       the decision is also made when the input pauses (200 ms) and the rows so far settle
+                       the column to score, so rows come out at once; while a column before the default
+                       one still numbers the rows like a row index, more rows could change the choice, so
+                       the rows wait (a note says so; --column settles it)
   --progress           show progress on stderr (rows, MB, rows/s); on by default when stderr is a terminal
                        (for score: and stdout is not, so that it does not cut into the rows)
 
 Scoring (score):
-  --column NAME        a numeric column to score (default: the first numeric column). Repeat it or give a
+  --column NAME        a numeric column to score (default: the first numeric column that is not a row
+                       index such as 0, 1, 2, … or one named id, index…). Repeat it or give a
                        comma-separated list to score several columns as one input vector; the columns are
                        then normalised (each divided by its running standard deviation) when their
                        ranges differ by more than 100 times (a note on stderr says so)
@@ -80,7 +84,8 @@ Scoring (score):
   --mode MODE          score (default): expected inverse depth, Amazon RCF's scale (normal below about 1,
                        clear outliers 2 and more); codisp: expected collusive displacement, rrcf's scale
   --z X                deviations above the running mean of the scores where the alert threshold sits,
-                       from 0.5 to 20 as on the page (default 3); the grade is 0 below the threshold and rises to 1 at 4 deviations above
+                       from 0.5 to 20 as on the page (default 3); the grade is 0 below the threshold and
+                       rises to 1 at 4 deviations above
   --attribution        add attribution_<column> per scored column: its share of the score (summed over
                        the rows of the shingle); the shares add up to the score
   --save FILE          at the end, save the forest and its thresholder (a compact versioned snapshot;

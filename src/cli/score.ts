@@ -14,7 +14,7 @@ import {
 } from '../shared/options';
 import { csvHeaderLine, csvLine, formatNumber, outputNames } from '../ingest/export';
 import { CsvStreamReader } from '../ingest/stream';
-import { defaultColumn } from '../ingest/columns';
+import { defaultColumn, numbersRows, possibleDefaultColumns } from '../ingest/columns';
 import { GapFiller, GAP_POLICIES, gather, usualStep, type GapPolicy } from '../forest/gaps';
 import type { CsvLayout, RowBatch } from '../ingest/stream';
 import { UsageError } from './errors';
@@ -259,6 +259,32 @@ export async function score(file: string, values: Values, ctx: Context): Promise
   let lastLine = 0;
   const started = performance.now();
 
+  /**
+   * The columns the default choice could still be on the layout of the rows in hand (none with --column):
+   * a live input's pause settles the layout only when there is at most one, so that the same input scores
+   * the same column however it comes (in one piece, or row by row as `tail -f` gives it).
+   */
+  const open = (l: CsvLayout): string[] =>
+    values.column?.length ? [] : possibleDefaultColumns(l.columns, l.rows, (n) => n === groupBy);
+  const quoted = (names: string[]) => names.map((n) => `"${n}"`).join(' or ');
+  let waitNoted = false;
+  const settledAtPause = (l: CsvLayout): boolean => {
+    const cols = open(l);
+    if (cols.length <= 1) return true;
+    if (!waitNoted) {
+      waitNoted = true;
+      const index = l.columns.filter((c) => cols.includes(c.name) && numbersRows(c, l.rows)).map((c) => `"${c.name}"`);
+      ctx.err(
+        `rcf: note: ${name}: waiting for more rows before writing any: the column to score is not settled on ${firstRows(l.rows)} ` +
+          `(${quoted(cols)}${index.length ? `; ${index.join(', ')} ${index.length === 1 ? 'numbers' : 'number'} the rows so far, like a row index, which is not scored by default` : ''}). ` +
+          `More rows settle it (${count(reader.detectLimit)} at most, or the end of the input); --column chooses at once.\n`,
+      );
+    }
+    return false;
+  };
+  /** The columns the choice was still open between when an interrupt forced the layout on the rows in hand. */
+  let forcedOpen: string[] = [];
+
   /** A new group with a new forest (a key's first row, or the whole file without --group-by). */
   const newGroup = (key: string): Group => {
     const forest = RandomCutForest.fromModule(forestOptionsOfGroups, module);
@@ -282,6 +308,12 @@ export async function score(file: string, values: Values, ctx: Context): Promise
     }
     columns = pickColumns(l, values.column, name, keyColumn);
     names = columns.map((c) => l.header[c]!);
+    if (forcedOpen.length > 1) {
+      ctx.err(
+        `rcf: note: ${name}: scored "${names[0]}", chosen on ${firstRows(l.rows)} as the input stopped; more rows could have chosen ` +
+          `${quoted(forcedOpen.filter((n) => n !== names[0]))}; --column chooses.\n`,
+      );
+    }
     const m = columns.length;
     let normalize = false;
     if (m > 1) {
@@ -586,9 +618,14 @@ export async function score(file: string, values: Values, ctx: Context): Promise
 
   let end;
   try {
-    end = await pump(source, reader, ctx.stop, io.pauseMs ?? 200, after);
-    // interrupted before the layout was settled: settle it on the rows in hand, and write them
-    if (end === 'interrupted' && !ctx.brokenPipe() && reader.decideNow()) await after();
+    end = await pump(source, reader, ctx.stop, io.pauseMs ?? 200, after, settledAtPause);
+    // interrupted before the layout was settled: settle it on the rows in hand (saying so if the column to
+    // score was not settled on them), and write them
+    const forced = (l: CsvLayout) => {
+      forcedOpen = open(l);
+      return true;
+    };
+    if (end === 'interrupted' && !ctx.brokenPipe() && reader.decideNow(forced)) await after();
     if (end === 'end') progress.update(reader.rows, reader.bytes, true);
   } finally {
     source.close();
@@ -678,6 +715,11 @@ function maxGroupsOption(value: string | undefined, groupBy: string | undefined)
   const n = integerOption('max-groups', value)!;
   if (n < 1) throw new UsageError(`--max-groups takes a whole number, 1 or more; got "${value}".`);
   return n;
+}
+
+/** "the first row", "the first 8 rows" */
+function firstRows(n: number): string {
+  return n === 1 ? 'the first row' : `the first ${count(n)} rows`;
 }
 
 /** 1234567 → "1,234,567" */

@@ -30,3 +30,50 @@ export function defaultColumn(columns: readonly ColumnFacts[], rows: number, ski
   const chosen = numbers.find((c) => !isIndexColumn(c, rows)) ?? numbers[0] ?? columns.find((c) => c.kind === 'number');
   return chosen?.name ?? null;
 }
+
+/** Whether a column's values so far number `rows` rows (no missing cell, from 0 or 1 up by rows − 1), however few. */
+export function numbersRows(column: ColumnFacts, rows: number): boolean {
+  const { min, max } = column;
+  return column.kind === 'number' && column.missing === 0 && min !== null && max !== null && (min === 0 || min === 1) && max - min === rows - 1;
+}
+
+/**
+ * The columns defaultColumn could still choose once more rows are read (a live input that pauses after
+ * `rows` rows: one name when the choice is settled, several when more rows could change it, none when no
+ * column can be a number). It takes a column to stay what the rows in hand show, except where more rows
+ * can change that in the usual way:
+ * - a number column whose values so far number the rows (no missing cell, from 0 or 1 up by rows − 1, on
+ *   however few rows; not named like an index) may be a row index or not;
+ * - a column with only empty cells so far may turn out to be a number column (an index or not).
+ * A name like an index is fixed by the header; a column that does not number the rows so far is taken not to.
+ */
+export function possibleDefaultColumns(columns: readonly ColumnFacts[], rows: number, skip: (name: string) => boolean = () => false): string[] {
+  const possible = new Set<string>();
+  /** Every column so far can be something other than a data column (not a number, or a row index). */
+  let noDataYet = true;
+  /** Every column so far can be other than a number column. */
+  let noNumberYet = true;
+  /** Columns that are the first number column when no column is data (defaultColumn's fallback). */
+  const fallback: string[] = [];
+  for (const c of columns) {
+    let notNumber = false;
+    let index = false;
+    let data = false;
+    if (skip(c.name)) notNumber = true;
+    else if (c.kind === 'number') {
+      const byName = INDEX_NAME.test(c.name.trim());
+      index = byName || numbersRows(c, rows);
+      data = !byName;
+    } else if (c.kind === 'text' && c.missing >= rows) {
+      notNumber = true;
+      index = true;
+      data = !INDEX_NAME.test(c.name.trim());
+    } else notNumber = true;
+    if (noDataYet && data) possible.add(c.name);
+    if (noNumberYet && index) fallback.push(c.name);
+    noDataYet &&= notNumber || index;
+    noNumberYet &&= notNumber;
+  }
+  if (noDataYet) for (const name of fallback) possible.add(name);
+  return [...possible];
+}

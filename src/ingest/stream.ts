@@ -101,6 +101,23 @@ class Growable {
   }
 }
 
+/** The layout of the first rows, read into `table` with decisions `d`. */
+function layoutOf(table: Table, d: ColumnDecisions, complete: boolean): CsvLayout {
+  return {
+    header: table.header,
+    delimiter: table.delimiter,
+    decimal: table.decimal,
+    timeColumn: table.timeColumn,
+    columns: table.columns,
+    rows: table.rows,
+    complete,
+    dateOrder:
+      d.timeIndex >= 0 && d.dayFirst[d.timeIndex] !== null && d.dayFirst[d.timeIndex] !== undefined
+        ? { dayFirst: d.dayFirst[d.timeIndex]!, open: d.dayFirstOpen[d.timeIndex] ?? false }
+        : null,
+  };
+}
+
 /**
  * Incremental reader: push(text) or pushBytes(bytes) as the input arrives, end() at its end; take() the
  * batches of rows ready (the first batch comes once the layout is decided), takeWarnings() the trouble
@@ -161,6 +178,11 @@ export class CsvStreamReader {
     return this.layoutValue;
   }
 
+  /** Data rows the decisions are made on at most (detectRows, fewer for wide rows); 0 before the header. */
+  get detectLimit(): number {
+    return this.limit;
+  }
+
   /** Data rows read so far. */
   get rows(): number {
     return this.decisions ? this.total : this.builder.rows;
@@ -189,14 +211,18 @@ export class CsvStreamReader {
 
   /**
    * Decides now on the rows in hand, without waiting for DETECT_ROWS of them (a live stream that pauses).
-   * False when no data row is complete yet.
+   * False when no data row is complete yet, or when `accept` is given and turns down the layout the rows in
+   * hand give (then nothing is decided: the rows are kept, and more rows may be pushed and decided on later).
    */
-  decideNow(): boolean {
+  decideNow(accept?: (layout: CsvLayout) => boolean): boolean {
     if (this.decisions) return true;
     if (this.ended) return false;
     if (!this.front.startNow()) return false;
     if (this.builder.header === null || this.builder.rows === 0) return false;
-    this.decide(this.front.facts(), false);
+    const facts = this.front.facts();
+    const table = this.builder.finish(this.options, facts);
+    if (accept && !accept(layoutOf(table, this.builder.decisions!, false))) return false;
+    this.decide(facts, false, table);
     return true;
   }
 
@@ -303,8 +329,7 @@ export class CsvStreamReader {
     if (builder.rows >= this.limit) this.decide(this.front.facts(), false);
   };
 
-  private decide(facts: ReadFacts, complete: boolean): void {
-    const table = this.builder.finish(this.options, facts);
+  private decide(facts: ReadFacts, complete: boolean, table = this.builder.finish(this.options, facts)): void {
     const d = this.builder.decisions!;
     this.decisions = d;
     this.parts = this.builder.parts!;
@@ -340,19 +365,7 @@ export class CsvStreamReader {
     }
     this.prefixStart = table.start;
     if (pt && table.end !== null) this.endMs = this.prevTime;
-    this.layoutValue = {
-      header: table.header,
-      delimiter: table.delimiter,
-      decimal: table.decimal,
-      timeColumn: table.timeColumn,
-      columns: table.columns,
-      rows: table.rows,
-      complete,
-      dateOrder:
-        d.timeIndex >= 0 && d.dayFirst[d.timeIndex] !== null && d.dayFirst[d.timeIndex] !== undefined
-          ? { dayFirst: d.dayFirst[d.timeIndex]!, open: d.dayFirstOpen[d.timeIndex] ?? false }
-          : null,
-    };
+    this.layoutValue = layoutOf(table, d, complete);
   }
 
   private row(cells: string[], line: number): void {
