@@ -90,7 +90,8 @@ Scoring (score):
                        the rows of the shingle); the shares add up to the score
   --save FILE          at the end, save the forest and its thresholder (a compact versioned snapshot;
                        with one thread: not with --workers)
-  --load FILE          start from a saved forest instead of a new one (its options come from the file);
+  --load FILE          start from a saved forest instead of a new one (its options, and its threshold's z,
+                       come from the file: not with --trees, --z and the like);
                        the scores go on exactly as if the two files had been one stream
   --no-expected        leave out expected_<column> (what the forest would have found normal, filled where
                        grade > 0); computing it takes a second forest one chunk behind (about a third more

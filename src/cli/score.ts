@@ -349,6 +349,12 @@ export async function score(file: string, values: Values, ctx: Context): Promise
           `${loadFrom} holds a forest of ${loaded.forest.options.inputDimensions} input column(s); --column names ${m}: name as many columns, in the same order, as when it was saved.`,
         );
       }
+      if (loaded.thresholder && z !== undefined) {
+        // its threshold statistics go on with its z; a --z beside it would be left unused
+        throw new UsageError(
+          `--load takes the alert threshold from the snapshot too (${loadFrom} has z ${loaded.thresholder.options.z}); leave out --z.`,
+        );
+      }
       const thresholder = loaded.thresholder ?? thresholderFor(loaded.forest.options, z === undefined ? {} : { z });
       single = {
         key: '',
