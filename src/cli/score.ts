@@ -265,7 +265,7 @@ export async function score(file: string, values: Values, ctx: Context): Promise
    * the same column however it comes (in one piece, or row by row as `tail -f` gives it).
    */
   const open = (l: CsvLayout): string[] =>
-    values.column?.length ? [] : possibleDefaultColumns(l.columns, l.rows, (n) => n === groupBy);
+    values.column?.length ? [] : possibleDefaultColumns(l.columns, l.rows, (n) => n === groupBy, l.valueless);
   const quoted = (names: string[]) => names.map((n) => `"${n}"`).join(' or ');
   let waitNoted = false;
   const settledAtPause = (l: CsvLayout): boolean => {

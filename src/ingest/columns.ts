@@ -44,10 +44,16 @@ export function numbersRows(column: ColumnFacts, rows: number): boolean {
  * can change that in the usual way:
  * - a number column whose values so far number the rows (no missing cell, from 0 or 1 up by rows − 1, on
  *   however few rows; not named like an index) may be a row index or not;
- * - a column with only empty cells so far may turn out to be a number column (an index or not).
+ * - a column with no value so far (`valueless`: by default the text columns with only empty cells) may turn
+ *   out to be a number column (an index or not).
  * A name like an index is fixed by the header; a column that does not number the rows so far is taken not to.
  */
-export function possibleDefaultColumns(columns: readonly ColumnFacts[], rows: number, skip: (name: string) => boolean = () => false): string[] {
+export function possibleDefaultColumns(
+  columns: readonly ColumnFacts[],
+  rows: number,
+  skip: (name: string) => boolean = () => false,
+  valueless: readonly string[] = columns.filter((c) => c.kind === 'text' && c.missing >= rows).map((c) => c.name),
+): string[] {
   const possible = new Set<string>();
   /** Every column so far can be something other than a data column (not a number, or a row index). */
   let noDataYet = true;
@@ -64,7 +70,7 @@ export function possibleDefaultColumns(columns: readonly ColumnFacts[], rows: nu
       const byName = INDEX_NAME.test(c.name.trim());
       index = byName || numbersRows(c, rows);
       data = !byName;
-    } else if (c.kind === 'text' && c.missing >= rows) {
+    } else if (c.kind === 'text' && valueless.includes(c.name)) {
       notNumber = true;
       index = true;
       data = !INDEX_NAME.test(c.name.trim());

@@ -44,6 +44,11 @@ export interface CsvLayout {
   complete: boolean;
   /** The time column's date order (open: its dates like 03/04/2020 do not settle day-first against month-first). */
   dateOrder: DateOrder | null;
+  /**
+   * Only in the layout decideNow offers to `accept`: the text columns with no value in the rows so far (only
+   * empty cells or missing markers like NA), which more rows could make number columns.
+   */
+  valueless?: string[];
 }
 
 /** How a column of dates like 03/04/2020 was read: day first or month first, and whether the dates settle it. */
@@ -221,7 +226,13 @@ export class CsvStreamReader {
     if (this.builder.header === null || this.builder.rows === 0) return false;
     const facts = this.front.facts();
     const table = this.builder.finish(this.options, facts);
-    if (accept && !accept(layoutOf(table, this.builder.decisions!, false))) return false;
+    if (accept) {
+      const offered = layoutOf(table, this.builder.decisions!, false);
+      offered.valueless = table.columns
+        .filter((c) => c.kind === 'text' && table.cells.every((row) => row[c.index] === '' || isMissingMarker(row[c.index]!)))
+        .map((c) => c.name);
+      if (!accept(offered)) return false;
+    }
     this.decide(facts, false, table);
     return true;
   }

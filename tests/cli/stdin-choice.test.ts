@@ -72,6 +72,16 @@ describe('rcf score - chooses the column to score the same however the input pau
     expect(rows.stderr).not.toMatch(/waiting for more rows/);
   });
 
+  it('a column of NA so far may become a number column: the rows wait, and it is scored, as when piped at once', async () => {
+    const input = ['x,value', 'NA,5', 'NA,7', '20,9', '30,4', '25,6', '40,5'];
+    const atOnce = await run(args, { stdin: [input.join('\n') + '\n'] });
+    expect(atOnce.stderr).toMatch(/rows of column "x"/);
+    const slow = await run(args, { stdin: paused(input), pauseMs: 1 });
+    expect(slow.code).toBe(0);
+    expect(slow.stdout).toBe(atOnce.stdout);
+    expect(slow.stderr).toMatch(/not settled on the first row \("x" or "value"\)/);
+  });
+
   it('Ctrl-C while the choice is open: the rows in hand are scored on their own choice, and a note says so', async () => {
     const controller = new AbortController();
     const r = await run(args, {

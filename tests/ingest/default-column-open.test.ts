@@ -24,6 +24,12 @@ describe('possibleDefaultColumns', () => {
     expect(open(text)).toEqual(expected);
   });
 
+  it('a column of missing markers so far (NA) may become a number column, when the caller says it has no value yet', () => {
+    const t = parseCsvText('x,value\nNA,3\n');
+    expect(possibleDefaultColumns(t.columns, t.rows)).toEqual(['value']);
+    expect(possibleDefaultColumns(t.columns, t.rows, undefined, ['x'])).toEqual(['x', 'value']);
+  });
+
   it('leaves out the skipped column (--group-by)', () => {
     expect(open('k,value\n1,2\n', (n) => n === 'k')).toEqual(['value']);
   });

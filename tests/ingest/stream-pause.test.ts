@@ -35,7 +35,11 @@ describe('CsvStreamReader.decideNow with accept', () => {
   it('accepted: decided on the rows in hand, as the layout offered said', () => {
     const r = read([() => false, () => true]);
     expect(r.reader.layout!.rows).toBe(2);
-    expect(r.reader.layout).toEqual({ ...r.offered[1]! });
+    const { valueless, ...offered } = r.offered[1]!;
+    expect(r.reader.layout).toEqual(offered);
+    expect(valueless).toEqual([]);
+    // the first pause's layout: "b" has had no value yet
+    expect(r.offered[0]!.valueless).toEqual(['b']);
     expect(r.batches[0]!.rows).toBe(2);
   });
 });
