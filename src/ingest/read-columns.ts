@@ -242,3 +242,35 @@ export async function exportColumnsCsv(
   }
   return new Blob(parts, { type: 'text/csv;charset=utf-8' });
 }
+
+/**
+ * The file's line and the cell as written at data row `row` (0-based, of those read) and header column
+ * `column` (0-based), by reading the file again up to it (for saying where a missing value is). Null when
+ * the file has fewer rows.
+ */
+export async function cellAt(
+  table: ColumnTable, row: number, column: number, sliceBytes = SLICE_BYTES,
+): Promise<{ line: number; cell: string } | null> {
+  const reader = new CsvStreamReader(table.options);
+  let seen = 0;
+  const find = (): { line: number; cell: string } | null => {
+    for (let batch = reader.take(); batch; batch = reader.take()) {
+      if (row < seen + batch.rows) {
+        const r = row - seen;
+        return { line: batch.lines[r]!, cell: batch.cells[r]![column] ?? '' };
+      }
+      seen += batch.rows;
+    }
+    return null;
+  };
+  const blob = table.source;
+  for (let offset = 0; offset < blob.size; ) {
+    const end = Math.min(blob.size, offset + sliceBytes);
+    reader.pushBytes(new Uint8Array(await blob.slice(offset, end).arrayBuffer()));
+    offset = end;
+    const found = find();
+    if (found) return found;
+  }
+  reader.end();
+  return find();
+}

@@ -29,6 +29,7 @@ import { caughtWindows, findLabelColumn, isLabelColumn, nabLabelsFor, unknownFil
 import { clampRange, isFull, panRange, rangeAround, zoomRange, type Range } from './view';
 import { defaultColumn } from '../ingest/columns';
 import type { GapPolicy } from '../forest/gaps';
+import { missingValueMessage } from '../shared/missing';
 
 /** The dataset the page opens with (public/datasets/, see its README for provenance). */
 export const BUILT_IN = {
@@ -482,7 +483,14 @@ export class Playground {
       }
       // stopped: the events of the rows on screen (the worker may have finished one more chunk)
       this.events = summary.cancelled ? summary.events.filter((e) => e.start < this.rowsDone) : summary.events;
-      this.phase = summary.cancelled ? 'stopped' : 'done';
+      if (summary.missing) {
+        // missingValues error: the rows before the bad one are scored and stay; the file's line is said for
+        // a file the person chose (a built-in or generated series has rows, not lines they can open)
+        const m = summary.missing;
+        const line = this.source?.kind === 'upload' ? m.line : null;
+        this.error = `Scoring stopped: ${missingValueMessage({ row: m.row, line, column: m.column, cell: m.cell })}`;
+      }
+      this.phase = summary.cancelled || summary.missing ? 'stopped' : 'done';
       this.status = this.settledStatus();
     } catch (e) {
       if (me !== this.run) return;
@@ -825,7 +833,7 @@ export class Playground {
   /** Shows an error and puts the status back to what is on screen (previous data are kept). */
   private fail(message: string): void {
     this.error = message;
-    this.phase = this.dataset ? (this.summary && !this.summary.cancelled ? 'done' : 'stopped') : 'idle';
+    this.phase = this.dataset ? (this.summary && !this.summary.cancelled && !this.summary.missing ? 'done' : 'stopped') : 'idle';
     this.status = this.settledStatus();
   }
 
@@ -843,6 +851,13 @@ export class Playground {
         );
       }
       return `Scored ${formatCount(s.scored)} points in ${formatDuration(s.milliseconds)}`;
+    }
+    if (s?.missing) {
+      const m = s.missing;
+      return (
+        `Stopped at row ${formatCount(m.row + 1)} of ${formatCount(view.rows)}: a missing value in “${m.column}” (see the message). ` +
+        `The ${formatCount(m.row)} rows before it are scored.`
+      );
     }
     return `Stopped after ${formatCount(this.rowsDone)} of ${formatCount(view.rows)} rows. Press Run to score again.`;
   }

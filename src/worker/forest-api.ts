@@ -3,7 +3,8 @@
  * never one message per point). The worker entry (forest.worker.ts) only exposes it through Comlink;
  * tests and Node call the same object directly.
  */
-import { RandomCutForest, type ForestStats } from '../forest/forest';
+import { RandomCutForest, MissingValueError, type ForestStats } from '../forest/forest';
+import { missingValueMessage } from '../shared/missing';
 import { ShardedForest } from '../pool/sharded-forest';
 import { ShardPool, type SpawnShard } from '../pool/pool';
 import { thresholderFor, type AnomalyEvent, type ThresholdOptions, type Thresholder } from '../forest/thresholder';
@@ -15,7 +16,7 @@ import { resolveOptions, type ForestOptions, type ForestOptionsInput } from '../
 import type { KernelSource } from '../kernel/kernel';
 import { CsvError, defaultColumn, type ColumnInfo } from '../ingest';
 import type { DateOrder, StreamOptions } from '../ingest/stream';
-import { exportColumnsCsv, readCsvColumns, type ColumnTable, type ReadLimits, type ReadProgress, type ReadStop } from '../ingest/read-columns';
+import { cellAt, exportColumnsCsv, readCsvColumns, type ColumnTable, type ReadLimits, type ReadProgress, type ReadStop } from '../ingest/read-columns';
 
 /** What the page needs to chart a dataset (numeric columns and time, no original cells). */
 export interface DatasetView {
@@ -150,6 +151,24 @@ export interface ScoreSummary {
   events: AnomalyEvent[];
   /** How gaps in time were filled ("3 gaps filled with 412 rows of zeros"), or null when they were not. */
   gaps: string | null;
+  /**
+   * Set when missingValues 'error' met a missing or unreadable value: the run stopped there, and the rows
+   * before it are scored (`rows`) and kept (explain, export). Null otherwise.
+   */
+  missing: MissingStop | null;
+}
+
+/** Where missingValues 'error' stopped a run. */
+export interface MissingStop {
+  /** 0-based row of the dataset (the rows before it are scored). */
+  row: number;
+  /** The file's line of that row, and its cell as written ('' when empty); null when the file could not be read again. */
+  line: number | null;
+  cell: string | null;
+  /** The column's name (one of the scored columns). */
+  column: string;
+  /** Where and what, and what to do (src/shared/missing.ts), with the file's line when known. */
+  message: string;
 }
 
 const yieldToMessages = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
@@ -469,6 +488,8 @@ export function createForestApi(kernel: KernelSource, poolSettings: PoolSettings
         let confidence = new Float64Array(chunkRows);
         let done = 0;
         let cancelled = false;
+        /** Where missingValues 'error' stopped the run (a row of the table, an index of `columns`). */
+        let missingAt: { row: number; column: number } | null = null;
         while (done < t.rows) {
           if (run !== me) {
             cancelled = true;
@@ -479,6 +500,8 @@ export function createForestApi(kernel: KernelSource, poolSettings: PoolSettings
           const out = all.subarray(done, done + n);
           const chunkStarted = performance.now();
           const rowAttribution = attribution ? attribution.subarray(done * 2 * D, (done + n) * 2 * D) : null;
+          // rows of this chunk scored: all of them, or those before a missing value (missingValues 'error')
+          let good = n;
           if (filler) {
             // the rows that fill gaps go in first; only the table's rows are kept
             const filled = filler.fill(rows.subarray(0, n * m), t.time!.subarray(done, done + n));
@@ -487,43 +510,65 @@ export function createForestApi(kernel: KernelSource, poolSettings: PoolSettings
             const fConfidence = new Float64Array(total);
             const flags = new Uint8Array(total);
             const fAttribution = rowAttribution ? new Float64Array(total * 2 * D) : null;
-            await f.process(filled.rows, fOut, { imputed: flags, confidence: fConfidence, ...(fAttribution ? { attribution: fAttribution } : {}) });
-            gather(fOut, filled.at, 1, out);
-            gather(fConfidence, filled.at, 1, confidence);
-            for (let r = 0; r < n; r++) imputed[done + r] = flags[filled.at[r]];
-            if (fAttribution && rowAttribution) gather(fAttribution, filled.at, 2 * D, rowAttribution);
+            try {
+              await f.process(filled.rows, fOut, { imputed: flags, confidence: fConfidence, ...(fAttribution ? { attribution: fAttribution } : {}) });
+            } catch (e) {
+              if (!(e instanceof MissingValueError)) throw e;
+              // met at a row of the table (a fill row carries the row before it, which was met first)
+              for (good = 0; good < n && filled.at[good] < e.row; good++);
+              missingAt = { row: done + good, column: e.column };
+            }
+            const at = filled.at.subarray(0, good);
+            gather(fOut, at, 1, out);
+            gather(fConfidence, at, 1, confidence);
+            for (let r = 0; r < good; r++) imputed[done + r] = flags[at[r]];
+            if (fAttribution && rowAttribution) gather(fAttribution, at, 2 * D, rowAttribution);
           } else {
-            await f.process(rows.subarray(0, n * m), out, {
-              imputed: imputed.subarray(done, done + n),
-              confidence,
-              ...(rowAttribution ? { attribution: rowAttribution } : {}),
-            });
+            try {
+              await f.process(rows.subarray(0, n * m), out, {
+                imputed: imputed.subarray(done, done + n),
+                confidence,
+                ...(rowAttribution ? { attribution: rowAttribution } : {}),
+              });
+            } catch (e) {
+              if (!(e instanceof MissingValueError)) throw e;
+              good = e.row;
+              missingAt = { row: done + good, column: e.column };
+            }
+          }
+          if (missingAt) {
+            // the rows from the bad one on have no score (the forest stopped there)
+            out.fill(NaN, good);
+            if (rowAttribution) rowAttribution.fill(NaN, good * 2 * D);
+            imputed.fill(0, done + good, done + n);
           }
           if (run !== me) {
             // stopped while the shards worked (a pool lets messages in meanwhile): this chunk is not
             // reported, so it is not kept either; no chunk goes out after a newer score() or cancel()
             out.fill(NaN);
+            missingAt = null;
             cancelled = true;
             break;
           }
-          for (let r = 0; r < n; r++) {
+          for (let r = 0; r < good; r++) {
             const g = thresholder.grade(firstRow + done + r, out[r], confidence[r]);
             allGrades[done + r] = g.grade;
             allThresholds[done + r] = g.threshold;
           }
-          done += n;
+          done += good;
           const took = performance.now() - chunkStarted;
           // awaited: the page has the chunk before the next one (and the result) is sent; a number back sets
           // the next chunk's rows (a replay paces the run so: one row at a time, or more)
-          const next = await onChunk?.({
-            start: done - n,
-            scores: out.slice(),
-            grades: allGrades.slice(done - n, done),
-            thresholds: allThresholds.slice(done - n, done),
+          const next = good === 0 ? undefined : await onChunk?.({
+            start: done - good,
+            scores: out.slice(0, good),
+            grades: allGrades.slice(done - good, done),
+            thresholds: allThresholds.slice(done - good, done),
             rowsDone: done,
             rows: t.rows,
             milliseconds: took,
           });
+          if (missingAt) break;
           if (typeof next === 'number' && chunkSize(next) !== chunkRows) {
             chunkRows = chunkSize(next);
             if (chunkRows > confidence.length) {
@@ -539,6 +584,20 @@ export function createForestApi(kernel: KernelSource, poolSettings: PoolSettings
           table: t, columns, options, rows: done, fromModel, thresholder, gaps,
           scores: all, grades: allGrades, thresholds: allThresholds, attribution, imputed: imputed!,
         };
+        let missing: MissingStop | null = null;
+        if (missingAt) {
+          const column = columns[missingAt.column];
+          const info = t.columns.find((c) => c.name === column);
+          // the file is read again up to that row, for its line and what the cell held
+          const found = info ? await cellAt(t, missingAt.row, info.index).catch(() => null) : null;
+          missing = {
+            row: missingAt.row,
+            line: found ? found.line : null,
+            cell: found ? found.cell : null,
+            column,
+            message: missingValueMessage({ row: missingAt.row, line: found?.line, column, cell: found?.cell }),
+          };
+        }
         return {
           rows: done,
           scored,
@@ -554,6 +613,7 @@ export function createForestApi(kernel: KernelSource, poolSettings: PoolSettings
             .filter((e) => e.start >= firstRow)
             .map((e) => ({ ...e, start: e.start - firstRow, end: e.end - firstRow, peak: e.peak - firstRow })),
           gaps: filler ? filler.describe() : null,
+          missing,
         };
       } finally {
         if (f instanceof ShardedForest) void f.dispose();
