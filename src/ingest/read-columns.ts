@@ -201,11 +201,11 @@ export async function readCsvColumns(
  * The table's file again, as CSV with extra columns: every original row (of those read) and column, then
  * the extra ones, in the file's delimiter and decimal separator. Reads the file slice by slice and returns
  * the text as a Blob built from pieces, so even a gigabyte never becomes one string. `onProgress` hears of
- * the bytes of the file read again after each slice.
+ * the bytes of the file read again after each slice (awaited: it may wait, or throw to stop).
  */
 export async function exportColumnsCsv(
   table: ColumnTable, extra: readonly ExtraColumn[], sliceBytes = SLICE_BYTES,
-  onProgress?: (bytes: number, totalBytes: number) => void,
+  onProgress?: (bytes: number, totalBytes: number) => void | Promise<void>,
 ): Promise<Blob> {
   const reader = new CsvStreamReader(table.options);
   const d = table.delimiter;
@@ -234,7 +234,7 @@ export async function exportColumnsCsv(
     reader.pushBytes(new Uint8Array(await blob.slice(offset, end).arrayBuffer()));
     offset = end;
     write();
-    onProgress?.(offset, blob.size);
+    await onProgress?.(offset, blob.size);
   }
   if (row < table.rows) {
     reader.end();

@@ -21,7 +21,7 @@ import { baseName, formatCount, formatDuration } from './format';
 import { saveBlob } from './download';
 import { loadDatasetJson, type Window } from './windows';
 import {
-  checkSettings, DEFAULT_SETTINGS, forestInput, settingsOf, thresholdInput, warmUpRows, type Settings,
+  checkSettings, DEFAULT_SETTINGS, describeSettings, forestInput, settingsOf, thresholdInput, warmUpRows, type Settings,
 } from './settings';
 import { BUILT_INS, builtInByFile, DEFAULT_BUILT_IN, type DatasetSource } from './datasets';
 import { generate, toCsv } from './synthetic';
@@ -38,6 +38,9 @@ export const BUILT_IN = {
 };
 
 export type Phase = 'idle' | 'loading' | 'scoring' | 'done' | 'stopped';
+
+/** A download being prepared: the worker's stage, or 'cancelling' from Cancel until the worker stops. */
+export type ExportState = ExportProgress | { stage: 'cancelling'; done: number; total: number };
 
 /** Milliseconds of the forest's work a chunk of a run aims at (sizes the chunks of big datasets). */
 const CHUNK_MS = 250;
@@ -135,8 +138,8 @@ export class Playground {
   /** The next score() goes on from the model loaded into the worker (once). */
   private useModel = false;
   error = $state('');
-  /** How far the scores CSV being prepared has got (download()); null when none is. */
-  exporting = $state.raw<ExportProgress | null>(null);
+  /** How far the scores CSV being prepared has got (download()), or that it is being cancelled; null when none is. */
+  exporting = $state.raw<ExportState | null>(null);
   summary = $state.raw<ScoreSummary | null>(null);
   /** The row whose explanation is open (null: the panel is closed), what explain() found, and any error. */
   explainRow = $state<number | null>(null);
@@ -762,12 +765,23 @@ export class Playground {
     const view = this.dataset;
     if (!view || this.exporting) return;
     const name = `${baseName(view.name)}-scores.csv`;
+    // what is shown now is what the file holds, even if an option changes meanwhile (said then)
+    const asked = this.shownRun();
     this.exporting = { stage: 'attribution', done: 0, total: view.rows };
     try {
       const blob = await this.forest.exportCsv((p) => {
-        if (this.exporting) this.exporting = p;
+        // after Cancel, no stage: it says Cancelling… until the worker stops
+        if (this.exporting && this.exporting.stage !== 'cancelling') this.exporting = p;
       });
       saveBlob(blob, name);
+      const now = this.shownRun();
+      if (now.key !== asked.key) {
+        const differs = asked.parts.filter((p, i) => p !== now.parts[i]);
+        this.runNotes = [
+          ...this.runNotes,
+          `The downloaded file holds the run with ${differs.join(', ')}, the one shown when Download was pressed.`,
+        ];
+      }
     } catch (e) {
       if (!(e instanceof Error && e.name === 'ExportCancelled')) this.error = `Could not export the scores: ${messageOf(e)}`;
     } finally {
@@ -775,9 +789,21 @@ export class Playground {
     }
   }
 
-  /** Stops a download of the scores being prepared. */
+  /** Stops a download of the scores being prepared (it says Cancelling… until the worker has stopped). */
   cancelExport(): void {
-    if (this.exporting) void this.forest.api.cancelExport();
+    if (!this.exporting || this.exporting.stage === 'cancelling') return;
+    this.exporting = { stage: 'cancelling', done: this.exporting.done, total: this.exporting.total };
+    void this.forest.api.cancelExport();
+  }
+
+  /** The run on screen, in words that tell runs apart (dataset, columns, options): what a download holds. */
+  private shownRun(): { key: string; parts: string[] } {
+    const parts = [
+      `dataset ${this.dataset?.name ?? ''}`,
+      `column${this.runColumns.length > 1 ? 's' : ''} ${this.runColumns.join(', ')}`,
+      ...(this.options ? describeSettings(this.options, this.runZ, this.runGaps).map((d) => `${d.name} ${d.value}`) : []),
+    ];
+    return { key: parts.join('\n'), parts };
   }
 
   /** Saves the forest and thresholder after the last complete run as `<name>-model.rcf`. */

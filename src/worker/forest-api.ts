@@ -173,6 +173,21 @@ export interface MissingStop {
 
 const yieldToMessages = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
 
+/**
+ * Lets the messages waiting for this thread in (a task of its own, after them) without a timer's delay: a
+ * MessageChannel message, where there is one (timers set from timers wait 4 ms or more).
+ */
+const yieldPromptly = () =>
+  new Promise<void>((resolve) => {
+    if (typeof MessageChannel === 'undefined') return void setTimeout(resolve, 0);
+    const { port1, port2 } = new MessageChannel();
+    port1.onmessage = () => {
+      port1.close();
+      resolve();
+    };
+    port2.postMessage(null);
+  });
+
 /** Rows per chunk of score(): a whole number from 1 to 65,536 (4,096 for anything else). */
 const chunkSize = (rows: number) => (Number.isInteger(rows) && rows >= 1 ? Math.min(rows, 65_536) : 4096);
 
@@ -256,7 +271,7 @@ export function createForestApi(kernel: KernelSource, poolSettings: PoolSettings
    * computed again by a forest fed the same rows (by chunks, so memory stays small).
    */
   const attributionByColumn = async (
-    r: LastRun, onProgress?: (done: number, total: number) => void,
+    r: LastRun, onProgress?: (done: number, total: number) => void | Promise<void>,
   ): Promise<Float64Array[]> => {
     const m = r.columns.length;
     const D = r.options.shingleSize * m;
@@ -270,7 +285,11 @@ export function createForestApi(kernel: KernelSource, poolSettings: PoolSettings
       }
     };
     if (r.attribution) {
-      for (let row = 0; row < r.rows; row++) add(r.attribution, row * 2 * D, row);
+      for (let from = 0; from < r.rows; from += 65_536) {
+        const to = Math.min(r.rows, from + 65_536);
+        for (let row = from; row < to; row++) add(r.attribution, row * 2 * D, row);
+        await onProgress?.(to, r.rows);
+      }
       return shares;
     }
     const { input, at } = runInput(r, r.rows);
@@ -280,26 +299,44 @@ export function createForestApi(kernel: KernelSource, poolSettings: PoolSettings
     if (at) at.forEach((fed, row) => (rowOf[fed] = row));
     else rowOf.forEach((_, i) => (rowOf[i] = i));
     const f = await startingForest(r);
-    const CHUNK = 16_384;
+    // small enough chunks that onProgress (which may wait for messages: cancelExport) is heard often
+    const CHUNK = 2048;
     const out = new Float64Array(CHUNK);
     const a = new Float64Array(CHUNK * 2 * D);
     for (let from = 0; from < total; from += CHUNK) {
       const n = Math.min(CHUNK, total - from);
       f.process(input.subarray(from * m, (from + n) * m), out.subarray(0, n), { attribution: a.subarray(0, n * 2 * D) });
       for (let i = 0; i < n; i++) if (rowOf[from + i] >= 0) add(a, i * 2 * D, rowOf[from + i]);
-      onProgress?.(from + n, total);
+      await onProgress?.(from + n, total);
     }
     return shares;
   };
-  /** Expected values at a run's alerts, computed once per run (see expectedValues). */
-  const expectedFor = async (r: LastRun): Promise<ExpectedValue[]> => {
+  /**
+   * Expected values at a run's alerts, computed once per run (see expectedValues): the rows are replayed by
+   * chunks (one stream), `onProgress` hearing of the rows replayed after each (it may wait, or throw to stop).
+   */
+  const expectedFor = async (r: LastRun, onProgress?: (done: number, total: number) => void | Promise<void>): Promise<ExpectedValue[]> => {
     if (expected?.run === r) return expected.values;
     const { columns, rows, grades: g } = r;
     const m = columns.length;
     const { input, at } = runInput(r, rows);
     const alerts: number[] = [];
     for (let row = 0; row < rows; row++) if (g[row] > 0) alerts.push(row);
-    const values = (await startingForest(r)).replay(input, at ? alerts.map((row) => at[row]) : alerts);
+    // the rows fed (with those that filled gaps) where the alerts are, in order
+    const targets = at ? alerts.map((row) => at[row]) : alerts;
+    const values = new Float64Array(alerts.length * m);
+    const f = await startingForest(r);
+    const total = input.length / m;
+    const CHUNK = 2048;
+    let next = 0;
+    for (let from = 0; from < total; from += CHUNK) {
+      const to = Math.min(total, from + CHUNK);
+      const first = next;
+      while (next < targets.length && targets[next] < to) next++;
+      const here = targets.slice(first, next).map((x) => x - from);
+      f.replay(input.subarray(from * m, to * m), here, values.subarray(first * m, next * m));
+      await onProgress?.(to, total);
+    }
     const found = alerts.map((row, i) => ({ row, values: Array.from(values.subarray(i * m, (i + 1) * m)) }));
     expected = { run: r, values: found };
     return found;
@@ -745,7 +782,11 @@ export function createForestApi(kernel: KernelSource, poolSettings: PoolSettings
      */
     async exportCsv(onProgress?: (p: ExportProgress) => void): Promise<Blob> {
       const me = ++exports;
-      const report = (p: ExportProgress) => {
+      // between chunks of work (2,048 rows, a slice of the file) the worker takes its messages, a
+      // cancelExport() among them (a loop that never waits would hear it only at its end), and stops if it
+      // was cancelled
+      const report = async (p: ExportProgress) => {
+        await yieldPromptly();
         if (me !== exports) throw new ExportCancelled();
         onProgress?.(p);
       };
@@ -762,18 +803,19 @@ export function createForestApi(kernel: KernelSource, poolSettings: PoolSettings
       if (r) {
         const columns = r.columns;
         if (r.options.scoringMode === 'score') {
-          report({ stage: 'attribution', done: 0, total: r.rows });
+          await report({ stage: 'attribution', done: 0, total: r.rows });
           const shares = await attributionByColumn(r, (done, total) => report({ stage: 'attribution', done, total }));
           columns.forEach((c, j) => extra.push({ name: `attribution_${c}`, values: shares[j] }));
         }
         const byColumn = columns.map(() => none());
-        report({ stage: 'expected', done: 0, total: r.rows });
-        for (const e of await expectedFor(r)) e.values.forEach((v, j) => (byColumn[j][e.row] = v));
+        await report({ stage: 'expected', done: 0, total: r.rows });
+        const found = await expectedFor(r, (done, total) => report({ stage: 'expected', done, total }));
+        for (const e of found) e.values.forEach((v, j) => (byColumn[j][e.row] = v));
         columns.forEach((c, j) => extra.push({ name: `expected_${c}`, values: byColumn[j] }));
       }
       const flags = r ? r.imputed : t === table ? imputed : null;
       if (flags) extra.push({ name: 'imputed', values: Array.from(flags, (v) => (v === 1 ? 'true' : 'false')) });
-      report({ stage: 'writing', done: 0, total: t.source.size });
+      await report({ stage: 'writing', done: 0, total: t.source.size });
       return exportColumnsCsv(t, extra, undefined, (done, total) => report({ stage: 'writing', done, total }));
     },
 

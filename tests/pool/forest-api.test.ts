@@ -3,7 +3,7 @@
  * scores, grades, thresholds and events as without one; the pool is kept between runs.
  */
 import { describe, it, expect, afterAll } from 'vitest';
-import { createForestApi, type ScoreChunk, type ScoreRequest } from '../../src/worker/forest-api';
+import { createForestApi, type ExportProgress, type ScoreChunk, type ScoreRequest } from '../../src/worker/forest-api';
 import { RandomCutForest } from '../../src/forest/forest';
 
 const kernel = new URL('../../build/rcf.wasm', import.meta.url);
@@ -160,6 +160,40 @@ describe('exportCsv() while other things happen', () => {
     await expect(cancelled).rejects.toMatchObject({ name: 'ExportCancelled' });
     expect((await (await api.exportCsv()).text()).split('\n')).toHaveLength(3002);
   });
+});
+
+describe('cancelExport()', () => {
+  /** Calls cancelExport() as a message would (a task of its own): heard only if the export lets messages in. */
+  const cancelByMessage = () => {
+    const { port1, port2 } = new MessageChannel();
+    port1.onmessage = () => {
+      port1.close();
+      api.cancelExport();
+    };
+    port2.postMessage(null);
+  };
+
+  for (const [stage, attribution] of [['attribution', false], ['expected', true]] as const) {
+    it(`is heard during the ${stage} stage, between its chunks, and stops it there`, async () => {
+      await api.loadCsv(csv(30_000), 'long.csv');
+      await api.score({ columns: ['a'], options: { numberOfTrees: 5, sampleSize: 32, seed: 1 }, attribution, workers: 1 });
+      const seen: ExportProgress[] = [];
+      let sent = false;
+      const exporting = api.exportCsv((p) => {
+        seen.push(p);
+        if (p.stage === stage && p.done > 0 && !sent) {
+          sent = true;
+          cancelByMessage();
+        }
+      });
+      await expect(exporting).rejects.toMatchObject({ name: 'ExportCancelled' });
+      expect(sent).toBe(true);
+      const last = seen.at(-1)!;
+      expect(last.stage).toBe(stage);
+      expect(last.done).toBeLessThan(last.total);
+      expect(seen.some((p) => p.stage === 'writing')).toBe(false);
+    });
+  }
 });
 
 describe('models', () => {
