@@ -448,6 +448,8 @@ export function createForestApi(kernel: KernelSource, poolSettings: PoolSettings
     /**
      * Scores the loaded dataset from its first row with a fresh forest, sending scores back in chunks
      * through `onChunk`. A later score() or cancel() stops it between chunks; what was scored is kept.
+     * With missingValues 'error' a missing or unreadable value stops it at its row: the rows before it are
+     * sent and kept, and the summary's `missing` says where (the file's line, the column's name) and what to do.
      */
     async score(request: ScoreRequest, onChunk?: (chunk: ScoreChunk) => void | number | Promise<void | number>): Promise<ScoreSummary> {
       if (!table) throw new Error('No dataset is loaded: load a CSV file first.');
