@@ -121,8 +121,21 @@ describe('a large file', () => {
     await page.getByText(/^Preparing the CSV: /).waitFor({ timeout: 10_000 });
     expect(await button.getAttribute('aria-disabled')).toBe('true');
     expect(await button.evaluate((b) => b === document.activeElement)).toBe(true);
+    // from Cancel on it says Cancelling… and no stage, until the worker has stopped
+    await page.locator('.hint.export').evaluate((el) => {
+      const seen: string[] = [];
+      (window as unknown as { exportTexts: string[] }).exportTexts = seen;
+      new MutationObserver(() => {
+        const text = el.textContent?.trim() ?? '';
+        if (seen.length || text.startsWith('Cancelling…')) seen.push(text);
+      }).observe(el, { subtree: true, childList: true, characterData: true });
+    });
     await page.getByRole('button', { name: 'Cancel download' }).click();
     await page.getByText(/^Preparing the CSV: /).waitFor({ state: 'detached', timeout: 30_000 });
+    await page.getByText('Cancelling…').waitFor({ state: 'detached', timeout: 30_000 });
+    const texts = await page.evaluate(() => (window as unknown as { exportTexts: string[] }).exportTexts);
+    expect(texts[0]).toMatch(/^Cancelling…/);
+    expect(texts.filter((t) => t.startsWith('Preparing'))).toEqual([]);
     await page.waitForTimeout(500);
     expect(downloads).toHaveLength(1);
     expect(await button.getAttribute('aria-disabled')).toBe('false');

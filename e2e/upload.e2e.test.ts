@@ -254,3 +254,55 @@ describe('files that cannot be used', () => {
     expect(s.errors).toEqual([]);
   });
 });
+
+describe('runs the options or the data stop', () => {
+  it("missingValues error: says the file's line and the column's name, and the rows before it stay scored", async () => {
+    const lines = ['a,b'];
+    for (let i = 0; i < 3000; i++) lines.push(`${Math.sin(i / 9).toFixed(4)},${i === 2000 ? '' : (100 + 10 * Math.cos(i / 17)).toFixed(3)}`);
+    await fileInput().setInputFiles({ name: 'hole.csv', mimeType: 'text/csv', buffer: Buffer.from(lines.join('\n') + '\n') });
+    await waitScored(page);
+    await page.getByLabel('missingValues', { exact: true }).selectOption('error');
+    await page.getByLabel('Column to score').selectOption('b');
+    const alert = page.getByRole('alert');
+    await alert.filter({ hasText: /Scoring stopped/ }).waitFor();
+    expect(await alert.innerText()).toContain(
+      'Scoring stopped: line 2002, column "b": the value is missing (empty cell), and missingValues error stops at the first missing value. ' +
+        'Fix the file, or choose missingValues carry, zero or skip.',
+    );
+    expect(await page.getByRole('status').innerText()).toBe(
+      'Stopped at row 2,001 of 3,000: a missing value in “b” (see the message). The 2,000 rows before it are scored.',
+    );
+    // the rows before it are scored, and downloaded with their scores
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: /Download/ }).click()]);
+    const rows = readCsv(readFileSync(await download.path(), 'utf8'));
+    expect(rows[0].slice(0, 3)).toEqual(['a', 'b', 'score']);
+    expect(rows[2000][2]).not.toBe(''); // data row 1,999
+    expect(rows[2001][2]).toBe(''); // data row 2,000: line 2002
+    await page.getByLabel('missingValues', { exact: true }).selectOption('carry');
+    expect(await waitScored(page)).toMatch(/^Scored 2,936 points/);
+  });
+
+  it('a forest too large for memory is refused before the run: the scores shown stay, the fields say why', async () => {
+    await waitScored(page);
+    for (const [name, value] of [['numberOfTrees', '1000'], ['sampleSize', '8192'], ['shingleSize', '256']]) {
+      await page.getByLabel(name, { exact: true }).fill(value);
+    }
+    const alert = page.getByRole('alert');
+    await alert.filter({ hasText: /GiB/ }).waitFor();
+    expect(await alert.innerText()).toMatch(
+      /numberOfTrees 1,000 × sampleSize 8,192 × shingleSize 256 need about 1\d\.\d GiB, more than the kernel's memory can hold/,
+    );
+    for (const name of ['numberOfTrees', 'sampleSize', 'shingleSize']) {
+      const field = page.getByLabel(name, { exact: true });
+      expect(await field.getAttribute('aria-invalid'), name).toBe('true');
+      const error = (await field.getAttribute('aria-describedby'))!.split(' ')[0];
+      expect(await page.locator(`[id="${error}"]`).innerText()).toMatch(/^Too large with /);
+    }
+    expect(await waitScored(page)).toMatch(/^Scored 2,936 points/); // the run shown, not "Stopped after 0 of …"
+    expect(await page.getByText('No score yet').count()).toBe(0);
+    await page.getByRole('button', { name: 'Defaults' }).click();
+    await waitScored(page);
+    expect(await page.getByLabel('numberOfTrees', { exact: true }).getAttribute('aria-invalid')).toBeNull();
+    expect(s.errors).toEqual([]);
+  });
+});

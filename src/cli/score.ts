@@ -9,6 +9,7 @@ import { dirname, resolve as resolvePath } from 'node:path';
 import { RandomCutForest, MissingValueError } from '../forest/forest';
 import { saveSnapshot, loadSnapshot, SnapshotError } from '../forest/snapshot';
 import { ShardedForest } from '../pool/sharded-forest';
+import { missingValueMessage } from '../shared/missing';
 import {
   resolveOptions, zProblem, MISSING_VALUES, SCORING_MODES, type ForestOptionsInput, type MissingValues, type ScoringMode,
 } from '../shared/options';
@@ -515,10 +516,7 @@ export async function score(file: string, values: Values, ctx: Context): Promise
     const line = batch.lines[r]!;
     const column = names[j]!;
     const cell = batch.cells[r]![columns[j]!]!;
-    return new UsageError(
-      `${name}: line ${line}, column "${column}": ${cell === '' ? 'the value is missing (empty cell)' : `${JSON.stringify(cell)} is not a number`}, ` +
-        'and --missing error stops at the first missing value. Fix the file, or use --missing carry, zero or skip.',
-    );
+    return new UsageError(missingValueMessage({ file: name, line, column, cell }, 'cli'));
   };
 
   const processBatch = async (batch: RowBatch): Promise<string> => {

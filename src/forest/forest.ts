@@ -8,7 +8,7 @@
  * is in Node, in a worker, or on a page. The same forest with its trees sharded over workers, async and
  * with bit-identical scores: src/pool/sharded-forest.ts.
  */
-import { OptionsError, type ForestOptions, type ForestOptionsInput } from '../shared/options';
+import { forestMemoryBytes, KERNEL_MAX_BYTES, memoryMessage, OptionsError, type ForestOptions, type ForestOptionsInput } from '../shared/options';
 import {
   instantiateKernel, instantiateKernelSync, compileKernel, Column, SCORE, UPDATE, ATTRIBUTION,
   type KernelExports, type KernelSource,
@@ -31,10 +31,12 @@ export function kernelArguments(
 
 /** The error when the kernel refuses a configuration (configure() returned 0): an options error, said plainly. */
 export function planError(o: ForestOptions, dimensions: number, trees: number): Error {
-  const bytes = trees * o.sampleSize * (8 * dimensions + 40);
+  // resolveOptions refuses a forest above the kernel's estimate (memoryMessage): below it, memory could not grow
+  const bytes = forestMemoryBytes(o, trees, BATCH);
+  if (bytes > KERNEL_MAX_BYTES) return new OptionsError(memoryMessage(o, bytes));
   return new OptionsError(
     `${trees} trees × sampleSize ${o.sampleSize} × ${dimensions} dimensions (shingleSize × columns) need about ` +
-      `${(bytes / 2 ** 30).toFixed(1)} GiB, more than the kernel's memory can hold (WebAssembly: 4 GiB at most); ` +
+      `${(bytes / 2 ** 30).toFixed(1)} GiB, and the kernel could not get that much memory; ` +
       'use fewer trees, a smaller sample or a shorter shingle.',
   );
 }

@@ -201,11 +201,11 @@ export async function readCsvColumns(
  * The table's file again, as CSV with extra columns: every original row (of those read) and column, then
  * the extra ones, in the file's delimiter and decimal separator. Reads the file slice by slice and returns
  * the text as a Blob built from pieces, so even a gigabyte never becomes one string. `onProgress` hears of
- * the bytes of the file read again after each slice.
+ * the bytes of the file read again after each slice (awaited: it may wait, or throw to stop).
  */
 export async function exportColumnsCsv(
   table: ColumnTable, extra: readonly ExtraColumn[], sliceBytes = SLICE_BYTES,
-  onProgress?: (bytes: number, totalBytes: number) => void,
+  onProgress?: (bytes: number, totalBytes: number) => void | Promise<void>,
 ): Promise<Blob> {
   const reader = new CsvStreamReader(table.options);
   const d = table.delimiter;
@@ -234,11 +234,43 @@ export async function exportColumnsCsv(
     reader.pushBytes(new Uint8Array(await blob.slice(offset, end).arrayBuffer()));
     offset = end;
     write();
-    onProgress?.(offset, blob.size);
+    await onProgress?.(offset, blob.size);
   }
   if (row < table.rows) {
     reader.end();
     write();
   }
   return new Blob(parts, { type: 'text/csv;charset=utf-8' });
+}
+
+/**
+ * The file's line and the cell as written at data row `row` (0-based, of those read) and header column
+ * `column` (0-based), by reading the file again up to it (for saying where a missing value is). Null when
+ * the file has fewer rows.
+ */
+export async function cellAt(
+  table: ColumnTable, row: number, column: number, sliceBytes = SLICE_BYTES,
+): Promise<{ line: number; cell: string } | null> {
+  const reader = new CsvStreamReader(table.options);
+  let seen = 0;
+  const find = (): { line: number; cell: string } | null => {
+    for (let batch = reader.take(); batch; batch = reader.take()) {
+      if (row < seen + batch.rows) {
+        const r = row - seen;
+        return { line: batch.lines[r]!, cell: batch.cells[r]![column] ?? '' };
+      }
+      seen += batch.rows;
+    }
+    return null;
+  };
+  const blob = table.source;
+  for (let offset = 0; offset < blob.size; ) {
+    const end = Math.min(blob.size, offset + sliceBytes);
+    reader.pushBytes(new Uint8Array(await blob.slice(offset, end).arrayBuffer()));
+    offset = end;
+    const found = find();
+    if (found) return found;
+  }
+  reader.end();
+  return find();
 }

@@ -10,7 +10,7 @@ import type { WorkerApi } from './worker';
 import type { KernelSource } from '../kernel/kernel';
 
 export type {
-  ForestApi, DatasetView, ScoreChunk, ScoreRequest, ScoreSummary, ModelInfo, Explanation, ExpectedValue,
+  ForestApi, DatasetView, ScoreChunk, ScoreRequest, ScoreSummary, MissingStop, ModelInfo, Explanation, ExpectedValue,
 } from '../worker/forest-api';
 export type { ForestOptions, ForestOptionsInput } from '../shared/options';
 export type { ForestStats } from '../forest/forest';

@@ -85,6 +85,78 @@ function integerIn(name: keyof typeof LIMITS, value: number): number {
   return value;
 }
 
+/**
+ * The most memory the kernel plans for one forest: 3.75 GiB of WebAssembly's 4 GiB (assembly/forest.ts,
+ * configure, which refuses more).
+ */
+export const KERNEL_MAX_BYTES = 4026531840;
+
+/** Ein(z) = integral from 0 to z of (1 - e^-y) / y dy (assembly/sampler.ts, ein). */
+function ein(z: number): number {
+  if (z > 25) return Math.log(z) + 0.5772156649015329;
+  let term = z;
+  let sum = 0;
+  for (let k = 1; k < 200; k++) {
+    sum += term / k;
+    term *= -z / (k + 1);
+    if (Math.abs(term) < 1e-15 * Math.abs(sum)) break;
+  }
+  return sum;
+}
+
+/** The point store cells the kernel plans for (assembly/sampler.ts, expectedCells: see there). */
+function expectedCells(trees: number, sampleSize: number, span: number, decay: number): number {
+  const most = (trees * sampleSize + 1) * span;
+  if (!(decay > 0)) return trees * sampleSize + 1;
+  const x = decay * sampleSize;
+  let expected: number;
+  if (x > 20) expected = sampleSize + Math.log(trees * span) / decay;
+  else {
+    let lo = 0;
+    let hi = Math.exp(x + 1);
+    for (let i = 0; i < 100; i++) {
+      const mid = 0.5 * (lo + hi);
+      if (ein(mid) < x) lo = mid;
+      else hi = mid;
+    }
+    expected = ein(span * trees * hi) / decay;
+  }
+  return expected < most ? expected : most;
+}
+
+/**
+ * The kernel's estimate of the memory a forest of `trees` trees needs (assembly/forest.ts, configure: the
+ * same sum; it refuses a forest above KERNEL_MAX_BYTES). `batch`: points per kernel call (BATCH of
+ * src/forest/pipeline.ts).
+ */
+export function forestMemoryBytes(
+  o: Pick<ForestOptions, 'numberOfTrees' | 'sampleSize' | 'shingleSize' | 'inputDimensions' | 'timeDecay'>,
+  trees = o.numberOfTrees,
+  batch = 1024,
+): number {
+  const n = o.sampleSize;
+  const d = o.shingleSize * o.inputDimensions;
+  const cells = Math.trunc(Math.min(1.25 * expectedCells(trees, n, d, o.timeDecay) + 4 * d, 268435456));
+  return trees * n * (8 * d + 40) + batch * (24 * d + 24) + cells * 4.25 + 16 * n + 1048576;
+}
+
+/**
+ * "numberOfTrees 1,000 × sampleSize 8,192 × shingleSize 256 need about 16.0 GiB, …": what is said when a
+ * forest is too large for the kernel's memory, naming the options that make it so.
+ */
+export function memoryMessage(
+  o: Pick<ForestOptions, 'numberOfTrees' | 'sampleSize' | 'shingleSize' | 'inputDimensions' | 'timeDecay'>,
+  bytes = forestMemoryBytes(o),
+): string {
+  const n = (x: number) => x.toLocaleString('en-US');
+  const columns = o.inputDimensions > 1 ? ` × ${n(o.inputDimensions)} columns` : '';
+  return (
+    `numberOfTrees ${n(o.numberOfTrees)} × sampleSize ${n(o.sampleSize)} × shingleSize ${n(o.shingleSize)}${columns} need about ` +
+    `${(bytes / 2 ** 30).toFixed(1)} GiB, more than the kernel's memory can hold (WebAssembly: 4 GiB at most); ` +
+    'use fewer trees, a smaller sample or a shorter shingle.'
+  );
+}
+
 /** Fills in defaults and validates. Throws OptionsError naming the option, the range and the value. */
 export function resolveOptions(input: ForestOptionsInput = {}): ForestOptions {
   const inputDimensions = integerIn('inputDimensions', input.inputDimensions ?? 1);
@@ -115,6 +187,10 @@ export function resolveOptions(input: ForestOptionsInput = {}): ForestOptions {
   }
   const normalize = input.normalize ?? false;
   if (typeof normalize !== 'boolean') throw new OptionsError(`normalize must be true or false; got ${String(normalize)}.`);
+  // the whole forest must fit in one kernel (a sharded run's replays, explain and models use one)
+  const sizes = { numberOfTrees, sampleSize, shingleSize, inputDimensions, timeDecay };
+  const bytes = forestMemoryBytes(sizes);
+  if (bytes > KERNEL_MAX_BYTES) throw new OptionsError(memoryMessage(sizes, bytes));
   return {
     numberOfTrees, sampleSize, shingleSize, timeDecay, outputAfter, seed, inputDimensions, scoringMode, normalize,
     missingValues,

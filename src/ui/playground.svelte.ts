@@ -21,7 +21,7 @@ import { baseName, formatCount, formatDuration } from './format';
 import { saveBlob } from './download';
 import { loadDatasetJson, type Window } from './windows';
 import {
-  checkSettings, DEFAULT_SETTINGS, forestInput, settingsOf, thresholdInput, warmUpRows, type Settings,
+  checkSettings, DEFAULT_SETTINGS, describeSettings, forestInput, settingsOf, thresholdInput, warmUpRows, type Settings,
 } from './settings';
 import { BUILT_INS, builtInByFile, DEFAULT_BUILT_IN, type DatasetSource } from './datasets';
 import { generate, toCsv } from './synthetic';
@@ -29,6 +29,7 @@ import { caughtWindows, findLabelColumn, isLabelColumn, nabLabelsFor, unknownFil
 import { clampRange, isFull, panRange, rangeAround, zoomRange, type Range } from './view';
 import { defaultColumn } from '../ingest/columns';
 import type { GapPolicy } from '../forest/gaps';
+import { missingValueMessage } from '../shared/missing';
 
 /** The dataset the page opens with (public/datasets/, see its README for provenance). */
 export const BUILT_IN = {
@@ -37,6 +38,9 @@ export const BUILT_IN = {
 };
 
 export type Phase = 'idle' | 'loading' | 'scoring' | 'done' | 'stopped';
+
+/** A download being prepared: the worker's stage, or 'cancelling' from Cancel until the worker stops. */
+export type ExportState = ExportProgress | { stage: 'cancelling'; done: number; total: number };
 
 /** Milliseconds of the forest's work a chunk of a run aims at (sizes the chunks of big datasets). */
 const CHUNK_MS = 250;
@@ -134,8 +138,8 @@ export class Playground {
   /** The next score() goes on from the model loaded into the worker (once). */
   private useModel = false;
   error = $state('');
-  /** How far the scores CSV being prepared has got (download()); null when none is. */
-  exporting = $state.raw<ExportProgress | null>(null);
+  /** How far the scores CSV being prepared has got (download()), or that it is being cancelled; null when none is. */
+  exporting = $state.raw<ExportState | null>(null);
   summary = $state.raw<ScoreSummary | null>(null);
   /** The row whose explanation is open (null: the panel is closed), what explain() found, and any error. */
   explainRow = $state<number | null>(null);
@@ -482,7 +486,14 @@ export class Playground {
       }
       // stopped: the events of the rows on screen (the worker may have finished one more chunk)
       this.events = summary.cancelled ? summary.events.filter((e) => e.start < this.rowsDone) : summary.events;
-      this.phase = summary.cancelled ? 'stopped' : 'done';
+      if (summary.missing) {
+        // missingValues error: the rows before the bad one are scored and stay; the file's line is said for
+        // a file the person chose (a built-in or generated series has rows, not lines they can open)
+        const m = summary.missing;
+        const line = this.source?.kind === 'upload' ? m.line : null;
+        this.error = `Scoring stopped: ${missingValueMessage({ row: m.row, line, column: m.column, cell: m.cell })}`;
+      }
+      this.phase = summary.cancelled || summary.missing ? 'stopped' : 'done';
       this.status = this.settledStatus();
     } catch (e) {
       if (me !== this.run) return;
@@ -754,12 +765,23 @@ export class Playground {
     const view = this.dataset;
     if (!view || this.exporting) return;
     const name = `${baseName(view.name)}-scores.csv`;
+    // what is shown now is what the file holds, even if an option changes meanwhile (said then)
+    const asked = this.shownRun();
     this.exporting = { stage: 'attribution', done: 0, total: view.rows };
     try {
       const blob = await this.forest.exportCsv((p) => {
-        if (this.exporting) this.exporting = p;
+        // after Cancel, no stage: it says Cancelling… until the worker stops
+        if (this.exporting && this.exporting.stage !== 'cancelling') this.exporting = p;
       });
       saveBlob(blob, name);
+      const now = this.shownRun();
+      if (now.key !== asked.key) {
+        const differs = asked.parts.filter((p, i) => p !== now.parts[i]);
+        this.runNotes = [
+          ...this.runNotes,
+          `The downloaded file holds the run with ${differs.join(', ')}, the one shown when Download was pressed.`,
+        ];
+      }
     } catch (e) {
       if (!(e instanceof Error && e.name === 'ExportCancelled')) this.error = `Could not export the scores: ${messageOf(e)}`;
     } finally {
@@ -767,9 +789,21 @@ export class Playground {
     }
   }
 
-  /** Stops a download of the scores being prepared. */
+  /** Stops a download of the scores being prepared (it says Cancelling… until the worker has stopped). */
   cancelExport(): void {
-    if (this.exporting) void this.forest.api.cancelExport();
+    if (!this.exporting || this.exporting.stage === 'cancelling') return;
+    this.exporting = { stage: 'cancelling', done: this.exporting.done, total: this.exporting.total };
+    void this.forest.api.cancelExport();
+  }
+
+  /** The run on screen, in words that tell runs apart (dataset, columns, options): what a download holds. */
+  private shownRun(): { key: string; parts: string[] } {
+    const parts = [
+      `dataset ${this.dataset?.name ?? ''}`,
+      `column${this.runColumns.length > 1 ? 's' : ''} ${this.runColumns.join(', ')}`,
+      ...(this.options ? describeSettings(this.options, this.runZ, this.runGaps).map((d) => `${d.name} ${d.value}`) : []),
+    ];
+    return { key: parts.join('\n'), parts };
   }
 
   /** Saves the forest and thresholder after the last complete run as `<name>-model.rcf`. */
@@ -825,7 +859,7 @@ export class Playground {
   /** Shows an error and puts the status back to what is on screen (previous data are kept). */
   private fail(message: string): void {
     this.error = message;
-    this.phase = this.dataset ? (this.summary && !this.summary.cancelled ? 'done' : 'stopped') : 'idle';
+    this.phase = this.dataset ? (this.summary && !this.summary.cancelled && !this.summary.missing ? 'done' : 'stopped') : 'idle';
     this.status = this.settledStatus();
   }
 
@@ -843,6 +877,13 @@ export class Playground {
         );
       }
       return `Scored ${formatCount(s.scored)} points in ${formatDuration(s.milliseconds)}`;
+    }
+    if (s?.missing) {
+      const m = s.missing;
+      return (
+        `Stopped at row ${formatCount(m.row + 1)} of ${formatCount(view.rows)}: a missing value in “${m.column}” (see the message). ` +
+        `The ${formatCount(m.row)} rows before it are scored.`
+      );
     }
     return `Stopped after ${formatCount(this.rowsDone)} of ${formatCount(view.rows)} rows. Press Run to score again.`;
   }

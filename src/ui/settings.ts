@@ -5,7 +5,8 @@
  * timeDecay and outputAfter may be left empty (null): they then follow sampleSize, as their defaults do.
  */
 import {
-  LIMITS, MISSING_VALUES, resolveOptions, SCORING_MODES, zProblem, type ForestOptions, type MissingValues, type ScoringMode,
+  forestMemoryBytes, KERNEL_MAX_BYTES, LIMITS, MISSING_VALUES, resolveOptions, SCORING_MODES, zProblem, type ForestOptions,
+  type MissingValues, type ScoringMode,
 } from '../shared/options';
 import { DEFAULT_THRESHOLD, type ThresholdOptions } from '../forest/thresholder';
 import { GAP_POLICIES, type GapPolicy } from '../forest/gaps';
@@ -91,6 +92,31 @@ export function settingProblem(name: CheckedSetting, v: unknown): string {
         : `Must be a whole number from ${formatCount(lo)} to ${formatCount(hi)}; ${got(v)}.`;
     }
   }
+}
+
+/** The fields whose product is the forest's size (with the columns scored together). */
+const SIZE_SETTINGS = ['numberOfTrees', 'sampleSize', 'shingleSize'] as const;
+
+/**
+ * What is wrong with each field (settingProblem), and with the fields that together make a forest too large
+ * for the kernel's memory (numberOfTrees, sampleSize, shingleSize, with `inputDimensions` columns): each of
+ * them says so, naming the others. checkSettings says it in one sentence (resolveOptions' memoryMessage).
+ */
+export function settingProblems(settings: Settings, inputDimensions = 1): Record<CheckedSetting, string> {
+  const problems = Object.fromEntries(CHECKED_SETTINGS.map((n) => [n, settingProblem(n, settings[n])])) as Record<CheckedSetting, string>;
+  if (SIZE_SETTINGS.some((n) => problems[n]) || problems.timeDecay) return problems;
+  const { numberOfTrees, sampleSize, shingleSize } = settings;
+  const timeDecay = isBlank(settings.timeDecay) ? 1 / (10 * sampleSize) : (settings.timeDecay as number);
+  const bytes = forestMemoryBytes({ numberOfTrees, sampleSize, shingleSize, inputDimensions, timeDecay });
+  if (bytes <= KERNEL_MAX_BYTES) return problems;
+  const columns = inputDimensions > 1 ? ` and ${formatCount(inputDimensions)} columns` : '';
+  for (const name of SIZE_SETTINGS) {
+    const others = SIZE_SETTINGS.filter((n) => n !== name).map((n) => `${n} ${formatCount(settings[n])}`).join(' and ');
+    problems[name] =
+      `Too large with ${others}${columns}: together they need about ${(bytes / 2 ** 30).toFixed(1)} GiB, ` +
+      "more than the kernel's memory can hold (4 GiB at most). Lower one of them.";
+  }
+  return problems;
 }
 
 /**

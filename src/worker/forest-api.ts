@@ -3,7 +3,8 @@
  * never one message per point). The worker entry (forest.worker.ts) only exposes it through Comlink;
  * tests and Node call the same object directly.
  */
-import { RandomCutForest, type ForestStats } from '../forest/forest';
+import { RandomCutForest, MissingValueError, type ForestStats } from '../forest/forest';
+import { missingValueMessage } from '../shared/missing';
 import { ShardedForest } from '../pool/sharded-forest';
 import { ShardPool, type SpawnShard } from '../pool/pool';
 import { thresholderFor, type AnomalyEvent, type ThresholdOptions, type Thresholder } from '../forest/thresholder';
@@ -15,7 +16,7 @@ import { resolveOptions, type ForestOptions, type ForestOptionsInput } from '../
 import type { KernelSource } from '../kernel/kernel';
 import { CsvError, defaultColumn, type ColumnInfo } from '../ingest';
 import type { DateOrder, StreamOptions } from '../ingest/stream';
-import { exportColumnsCsv, readCsvColumns, type ColumnTable, type ReadLimits, type ReadProgress, type ReadStop } from '../ingest/read-columns';
+import { cellAt, exportColumnsCsv, readCsvColumns, type ColumnTable, type ReadLimits, type ReadProgress, type ReadStop } from '../ingest/read-columns';
 
 /** What the page needs to chart a dataset (numeric columns and time, no original cells). */
 export interface DatasetView {
@@ -150,9 +151,42 @@ export interface ScoreSummary {
   events: AnomalyEvent[];
   /** How gaps in time were filled ("3 gaps filled with 412 rows of zeros"), or null when they were not. */
   gaps: string | null;
+  /**
+   * Set when missingValues 'error' met a missing or unreadable value: the run stopped there, and the rows
+   * before it are scored (`rows`) and kept (explain, export). Null otherwise.
+   */
+  missing: MissingStop | null;
+}
+
+/** Where missingValues 'error' stopped a run. */
+export interface MissingStop {
+  /** 0-based row of the dataset (the rows before it are scored). */
+  row: number;
+  /** The file's line of that row, and its cell as written ('' when empty); null when the file could not be read again. */
+  line: number | null;
+  cell: string | null;
+  /** The column's name (one of the scored columns). */
+  column: string;
+  /** Where and what, and what to do (src/shared/missing.ts), with the file's line when known. */
+  message: string;
 }
 
 const yieldToMessages = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
+
+/**
+ * Lets the messages waiting for this thread in (a task of its own, after them) without a timer's delay: a
+ * MessageChannel message, where there is one (timers set from timers wait 4 ms or more).
+ */
+const yieldPromptly = () =>
+  new Promise<void>((resolve) => {
+    if (typeof MessageChannel === 'undefined') return void setTimeout(resolve, 0);
+    const { port1, port2 } = new MessageChannel();
+    port1.onmessage = () => {
+      port1.close();
+      resolve();
+    };
+    port2.postMessage(null);
+  });
 
 /** Rows per chunk of score(): a whole number from 1 to 65,536 (4,096 for anything else). */
 const chunkSize = (rows: number) => (Number.isInteger(rows) && rows >= 1 ? Math.min(rows, 65_536) : 4096);
@@ -237,7 +271,7 @@ export function createForestApi(kernel: KernelSource, poolSettings: PoolSettings
    * computed again by a forest fed the same rows (by chunks, so memory stays small).
    */
   const attributionByColumn = async (
-    r: LastRun, onProgress?: (done: number, total: number) => void,
+    r: LastRun, onProgress?: (done: number, total: number) => void | Promise<void>,
   ): Promise<Float64Array[]> => {
     const m = r.columns.length;
     const D = r.options.shingleSize * m;
@@ -251,7 +285,11 @@ export function createForestApi(kernel: KernelSource, poolSettings: PoolSettings
       }
     };
     if (r.attribution) {
-      for (let row = 0; row < r.rows; row++) add(r.attribution, row * 2 * D, row);
+      for (let from = 0; from < r.rows; from += 65_536) {
+        const to = Math.min(r.rows, from + 65_536);
+        for (let row = from; row < to; row++) add(r.attribution, row * 2 * D, row);
+        await onProgress?.(to, r.rows);
+      }
       return shares;
     }
     const { input, at } = runInput(r, r.rows);
@@ -261,26 +299,44 @@ export function createForestApi(kernel: KernelSource, poolSettings: PoolSettings
     if (at) at.forEach((fed, row) => (rowOf[fed] = row));
     else rowOf.forEach((_, i) => (rowOf[i] = i));
     const f = await startingForest(r);
-    const CHUNK = 16_384;
+    // small enough chunks that onProgress (which may wait for messages: cancelExport) is heard often
+    const CHUNK = 2048;
     const out = new Float64Array(CHUNK);
     const a = new Float64Array(CHUNK * 2 * D);
     for (let from = 0; from < total; from += CHUNK) {
       const n = Math.min(CHUNK, total - from);
       f.process(input.subarray(from * m, (from + n) * m), out.subarray(0, n), { attribution: a.subarray(0, n * 2 * D) });
       for (let i = 0; i < n; i++) if (rowOf[from + i] >= 0) add(a, i * 2 * D, rowOf[from + i]);
-      onProgress?.(from + n, total);
+      await onProgress?.(from + n, total);
     }
     return shares;
   };
-  /** Expected values at a run's alerts, computed once per run (see expectedValues). */
-  const expectedFor = async (r: LastRun): Promise<ExpectedValue[]> => {
+  /**
+   * Expected values at a run's alerts, computed once per run (see expectedValues): the rows are replayed by
+   * chunks (one stream), `onProgress` hearing of the rows replayed after each (it may wait, or throw to stop).
+   */
+  const expectedFor = async (r: LastRun, onProgress?: (done: number, total: number) => void | Promise<void>): Promise<ExpectedValue[]> => {
     if (expected?.run === r) return expected.values;
     const { columns, rows, grades: g } = r;
     const m = columns.length;
     const { input, at } = runInput(r, rows);
     const alerts: number[] = [];
     for (let row = 0; row < rows; row++) if (g[row] > 0) alerts.push(row);
-    const values = (await startingForest(r)).replay(input, at ? alerts.map((row) => at[row]) : alerts);
+    // the rows fed (with those that filled gaps) where the alerts are, in order
+    const targets = at ? alerts.map((row) => at[row]) : alerts;
+    const values = new Float64Array(alerts.length * m);
+    const f = await startingForest(r);
+    const total = input.length / m;
+    const CHUNK = 2048;
+    let next = 0;
+    for (let from = 0; from < total; from += CHUNK) {
+      const to = Math.min(total, from + CHUNK);
+      const first = next;
+      while (next < targets.length && targets[next] < to) next++;
+      const here = targets.slice(first, next).map((x) => x - from);
+      f.replay(input.subarray(from * m, to * m), here, values.subarray(first * m, next * m));
+      await onProgress?.(to, total);
+    }
     const found = alerts.map((row, i) => ({ row, values: Array.from(values.subarray(i * m, (i + 1) * m)) }));
     expected = { run: r, values: found };
     return found;
@@ -392,6 +448,8 @@ export function createForestApi(kernel: KernelSource, poolSettings: PoolSettings
     /**
      * Scores the loaded dataset from its first row with a fresh forest, sending scores back in chunks
      * through `onChunk`. A later score() or cancel() stops it between chunks; what was scored is kept.
+     * With missingValues 'error' a missing or unreadable value stops it at its row: the rows before it are
+     * sent and kept, and the summary's `missing` says where (the file's line, the column's name) and what to do.
      */
     async score(request: ScoreRequest, onChunk?: (chunk: ScoreChunk) => void | number | Promise<void | number>): Promise<ScoreSummary> {
       if (!table) throw new Error('No dataset is loaded: load a CSV file first.');
@@ -469,6 +527,8 @@ export function createForestApi(kernel: KernelSource, poolSettings: PoolSettings
         let confidence = new Float64Array(chunkRows);
         let done = 0;
         let cancelled = false;
+        /** Where missingValues 'error' stopped the run (a row of the table, an index of `columns`). */
+        let missingAt: { row: number; column: number } | null = null;
         while (done < t.rows) {
           if (run !== me) {
             cancelled = true;
@@ -479,6 +539,8 @@ export function createForestApi(kernel: KernelSource, poolSettings: PoolSettings
           const out = all.subarray(done, done + n);
           const chunkStarted = performance.now();
           const rowAttribution = attribution ? attribution.subarray(done * 2 * D, (done + n) * 2 * D) : null;
+          // rows of this chunk scored: all of them, or those before a missing value (missingValues 'error')
+          let good = n;
           if (filler) {
             // the rows that fill gaps go in first; only the table's rows are kept
             const filled = filler.fill(rows.subarray(0, n * m), t.time!.subarray(done, done + n));
@@ -487,43 +549,65 @@ export function createForestApi(kernel: KernelSource, poolSettings: PoolSettings
             const fConfidence = new Float64Array(total);
             const flags = new Uint8Array(total);
             const fAttribution = rowAttribution ? new Float64Array(total * 2 * D) : null;
-            await f.process(filled.rows, fOut, { imputed: flags, confidence: fConfidence, ...(fAttribution ? { attribution: fAttribution } : {}) });
-            gather(fOut, filled.at, 1, out);
-            gather(fConfidence, filled.at, 1, confidence);
-            for (let r = 0; r < n; r++) imputed[done + r] = flags[filled.at[r]];
-            if (fAttribution && rowAttribution) gather(fAttribution, filled.at, 2 * D, rowAttribution);
+            try {
+              await f.process(filled.rows, fOut, { imputed: flags, confidence: fConfidence, ...(fAttribution ? { attribution: fAttribution } : {}) });
+            } catch (e) {
+              if (!(e instanceof MissingValueError)) throw e;
+              // met at a row of the table (a fill row carries the row before it, which was met first)
+              for (good = 0; good < n && filled.at[good] < e.row; good++);
+              missingAt = { row: done + good, column: e.column };
+            }
+            const at = filled.at.subarray(0, good);
+            gather(fOut, at, 1, out);
+            gather(fConfidence, at, 1, confidence);
+            for (let r = 0; r < good; r++) imputed[done + r] = flags[at[r]];
+            if (fAttribution && rowAttribution) gather(fAttribution, at, 2 * D, rowAttribution);
           } else {
-            await f.process(rows.subarray(0, n * m), out, {
-              imputed: imputed.subarray(done, done + n),
-              confidence,
-              ...(rowAttribution ? { attribution: rowAttribution } : {}),
-            });
+            try {
+              await f.process(rows.subarray(0, n * m), out, {
+                imputed: imputed.subarray(done, done + n),
+                confidence,
+                ...(rowAttribution ? { attribution: rowAttribution } : {}),
+              });
+            } catch (e) {
+              if (!(e instanceof MissingValueError)) throw e;
+              good = e.row;
+              missingAt = { row: done + good, column: e.column };
+            }
+          }
+          if (missingAt) {
+            // the rows from the bad one on have no score (the forest stopped there)
+            out.fill(NaN, good);
+            if (rowAttribution) rowAttribution.fill(NaN, good * 2 * D);
+            imputed.fill(0, done + good, done + n);
           }
           if (run !== me) {
             // stopped while the shards worked (a pool lets messages in meanwhile): this chunk is not
             // reported, so it is not kept either; no chunk goes out after a newer score() or cancel()
             out.fill(NaN);
+            missingAt = null;
             cancelled = true;
             break;
           }
-          for (let r = 0; r < n; r++) {
+          for (let r = 0; r < good; r++) {
             const g = thresholder.grade(firstRow + done + r, out[r], confidence[r]);
             allGrades[done + r] = g.grade;
             allThresholds[done + r] = g.threshold;
           }
-          done += n;
+          done += good;
           const took = performance.now() - chunkStarted;
           // awaited: the page has the chunk before the next one (and the result) is sent; a number back sets
           // the next chunk's rows (a replay paces the run so: one row at a time, or more)
-          const next = await onChunk?.({
-            start: done - n,
-            scores: out.slice(),
-            grades: allGrades.slice(done - n, done),
-            thresholds: allThresholds.slice(done - n, done),
+          const next = good === 0 ? undefined : await onChunk?.({
+            start: done - good,
+            scores: out.slice(0, good),
+            grades: allGrades.slice(done - good, done),
+            thresholds: allThresholds.slice(done - good, done),
             rowsDone: done,
             rows: t.rows,
             milliseconds: took,
           });
+          if (missingAt) break;
           if (typeof next === 'number' && chunkSize(next) !== chunkRows) {
             chunkRows = chunkSize(next);
             if (chunkRows > confidence.length) {
@@ -539,6 +623,20 @@ export function createForestApi(kernel: KernelSource, poolSettings: PoolSettings
           table: t, columns, options, rows: done, fromModel, thresholder, gaps,
           scores: all, grades: allGrades, thresholds: allThresholds, attribution, imputed: imputed!,
         };
+        let missing: MissingStop | null = null;
+        if (missingAt) {
+          const column = columns[missingAt.column];
+          const info = t.columns.find((c) => c.name === column);
+          // the file is read again up to that row, for its line and what the cell held
+          const found = info ? await cellAt(t, missingAt.row, info.index).catch(() => null) : null;
+          missing = {
+            row: missingAt.row,
+            line: found ? found.line : null,
+            cell: found ? found.cell : null,
+            column,
+            message: missingValueMessage({ row: missingAt.row, line: found?.line, column, cell: found?.cell }),
+          };
+        }
         return {
           rows: done,
           scored,
@@ -554,6 +652,7 @@ export function createForestApi(kernel: KernelSource, poolSettings: PoolSettings
             .filter((e) => e.start >= firstRow)
             .map((e) => ({ ...e, start: e.start - firstRow, end: e.end - firstRow, peak: e.peak - firstRow })),
           gaps: filler ? filler.describe() : null,
+          missing,
         };
       } finally {
         if (f instanceof ShardedForest) void f.dispose();
@@ -685,7 +784,11 @@ export function createForestApi(kernel: KernelSource, poolSettings: PoolSettings
      */
     async exportCsv(onProgress?: (p: ExportProgress) => void): Promise<Blob> {
       const me = ++exports;
-      const report = (p: ExportProgress) => {
+      // between chunks of work (2,048 rows, a slice of the file) the worker takes its messages, a
+      // cancelExport() among them (a loop that never waits would hear it only at its end), and stops if it
+      // was cancelled
+      const report = async (p: ExportProgress) => {
+        await yieldPromptly();
         if (me !== exports) throw new ExportCancelled();
         onProgress?.(p);
       };
@@ -702,18 +805,19 @@ export function createForestApi(kernel: KernelSource, poolSettings: PoolSettings
       if (r) {
         const columns = r.columns;
         if (r.options.scoringMode === 'score') {
-          report({ stage: 'attribution', done: 0, total: r.rows });
+          await report({ stage: 'attribution', done: 0, total: r.rows });
           const shares = await attributionByColumn(r, (done, total) => report({ stage: 'attribution', done, total }));
           columns.forEach((c, j) => extra.push({ name: `attribution_${c}`, values: shares[j] }));
         }
         const byColumn = columns.map(() => none());
-        report({ stage: 'expected', done: 0, total: r.rows });
-        for (const e of await expectedFor(r)) e.values.forEach((v, j) => (byColumn[j][e.row] = v));
+        await report({ stage: 'expected', done: 0, total: r.rows });
+        const found = await expectedFor(r, (done, total) => report({ stage: 'expected', done, total }));
+        for (const e of found) e.values.forEach((v, j) => (byColumn[j][e.row] = v));
         columns.forEach((c, j) => extra.push({ name: `expected_${c}`, values: byColumn[j] }));
       }
       const flags = r ? r.imputed : t === table ? imputed : null;
       if (flags) extra.push({ name: 'imputed', values: Array.from(flags, (v) => (v === 1 ? 'true' : 'false')) });
-      report({ stage: 'writing', done: 0, total: t.source.size });
+      await report({ stage: 'writing', done: 0, total: t.source.size });
       return exportColumnsCsv(t, extra, undefined, (done, total) => report({ stage: 'writing', done, total }));
     },
 

@@ -3,7 +3,7 @@
  * scores, grades, thresholds and events as without one; the pool is kept between runs.
  */
 import { describe, it, expect, afterAll } from 'vitest';
-import { createForestApi, type ScoreChunk } from '../../src/worker/forest-api';
+import { createForestApi, type ExportProgress, type ScoreChunk, type ScoreRequest } from '../../src/worker/forest-api';
 import { RandomCutForest } from '../../src/forest/forest';
 
 const kernel = new URL('../../build/rcf.wasm', import.meta.url);
@@ -162,6 +162,40 @@ describe('exportCsv() while other things happen', () => {
   });
 });
 
+describe('cancelExport()', () => {
+  /** Calls cancelExport() as a message would (a task of its own): heard only if the export lets messages in. */
+  const cancelByMessage = () => {
+    const { port1, port2 } = new MessageChannel();
+    port1.onmessage = () => {
+      port1.close();
+      api.cancelExport();
+    };
+    port2.postMessage(null);
+  };
+
+  for (const [stage, attribution] of [['attribution', false], ['expected', true]] as const) {
+    it(`is heard during the ${stage} stage, between its chunks, and stops it there`, async () => {
+      await api.loadCsv(csv(30_000), 'long.csv');
+      await api.score({ columns: ['a'], options: { numberOfTrees: 5, sampleSize: 32, seed: 1 }, attribution, workers: 1 });
+      const seen: ExportProgress[] = [];
+      let sent = false;
+      const exporting = api.exportCsv((p) => {
+        seen.push(p);
+        if (p.stage === stage && p.done > 0 && !sent) {
+          sent = true;
+          cancelByMessage();
+        }
+      });
+      await expect(exporting).rejects.toMatchObject({ name: 'ExportCancelled' });
+      expect(sent).toBe(true);
+      const last = seen.at(-1)!;
+      expect(last.stage).toBe(stage);
+      expect(last.done).toBeLessThan(last.total);
+      expect(seen.some((p) => p.stage === 'writing')).toBe(false);
+    });
+  }
+});
+
 describe('models', () => {
   it('saveModel then loadModel: a second file scored from the model goes on as one stream', async () => {
     const all = csv(2500).trimEnd().split('\n');
@@ -203,5 +237,69 @@ describe('models', () => {
     expect(Array.from(grades)).toEqual(Array.from(wholeGrades.subarray(1500)));
     for (const e of summary.events) expect(e.start).toBeGreaterThanOrEqual(0);
     await expect(api.loadModel(new TextEncoder().encode('not a model'))).rejects.toThrow(/not a snapshot file/);
+  });
+});
+
+describe("score() with missingValues 'error'", () => {
+  /** `rows` data rows of time,a,b; b's cell at data row `bad` (0-based) is `cell`; times jump by 50 at row 1000. */
+  function withHole(rows: number, bad: number, cell: string): string {
+    let s = 'time,a,b\n';
+    for (let i = 0; i < rows; i++) {
+      const t = i < 1000 ? i : i + 50;
+      s += `${new Date(Date.UTC(2020, 0, 1) + t * 60_000).toISOString()},${(Math.sin(i / 9) + ((i * 7919) % 13) / 100).toFixed(4)},${i === bad ? cell : (100 + 10 * Math.cos(i / 17)).toFixed(3)}\n`;
+    }
+    return s;
+  }
+  const options = { numberOfTrees: 10, sampleSize: 64, seed: 7, missingValues: 'error' as const };
+
+  const requests: [string, ScoreRequest][] = [
+    ['one column, one thread', { columns: ['b'], workers: 1 }],
+    ['one column, on workers', { columns: ['b'], workers: 2 }],
+    ['together', { columns: ['a', 'b'], workers: 1 }],
+    ['gaps filled', { columns: ['b'], workers: 1, gaps: 'zero' }],
+  ];
+  for (const [what, request] of requests) {
+    it(`stops at the row, says the file's line and the column's name, and keeps the rows before it (${what})`, async () => {
+      await api.loadCsv(withHole(3000, 2000, ''), 'hole.csv');
+      const chunks: ScoreChunk[] = [];
+      const summary = await api.score({ ...request, options, chunkRows: 700 }, (c) => void chunks.push(c));
+      expect(summary.missing).toMatchObject({ row: 2000, line: 2002, cell: '', column: 'b' });
+      expect(summary.missing!.message).toBe(
+        'line 2002, column "b": the value is missing (empty cell), and missingValues error stops at the first missing value. ' +
+          'Fix the file, or choose missingValues carry, zero or skip.',
+      );
+      expect(summary.rows).toBe(2000);
+      expect(summary.cancelled).toBe(false);
+      if (request.gaps) expect(summary.gaps).toMatch(/1 gap filled/);
+      // every row before it was sent with its score, none from it on
+      const scores = new Float64Array(3000).fill(NaN);
+      for (const c of chunks) scores.set(c.scores, c.start);
+      expect(chunks.at(-1)!.rowsDone).toBe(2000);
+      expect(Math.max(...chunks.map((c) => c.start + c.scores.length))).toBe(2000);
+      for (let r = 100; r < 2000; r++) expect(Number.isFinite(scores[r])).toBe(true);
+      // the same scores as a run that stops before the bad row
+      await api.loadCsv(withHole(2000, -1, ''), 'before.csv');
+      const whole: ScoreChunk[] = [];
+      const clean = await api.score({ ...request, options, chunkRows: 700 }, (c) => void whole.push(c));
+      expect(clean.missing).toBeNull();
+      const expected = new Float64Array(2000);
+      for (const c of whole) expected.set(c.scores, c.start);
+      expect(Array.from(scores.subarray(0, 2000))).toEqual(Array.from(expected));
+      expect(summary.events).toEqual(clean.events);
+    });
+  }
+
+  it('says when the cell was unreadable, and keeps the run for explain and export', async () => {
+    await api.loadCsv(withHole(3000, 1500, 'n/a?'), 'bad.csv');
+    const summary = await api.score({ columns: ['a', 'b'], options, chunkRows: 4096, workers: 1 });
+    expect(summary.missing).toMatchObject({ row: 1500, line: 1502, cell: 'n/a?', column: 'b' });
+    expect(summary.missing!.message).toMatch(/^line 1502, column "b": "n\/a\?" is not a number, and missingValues error stops/);
+    expect(await api.explain(1499)).not.toBeNull();
+    expect(await api.explain(1500)).toBeNull();
+    const lines = (await (await api.exportCsv()).text()).trimEnd().split('\n');
+    expect(lines).toHaveLength(3001);
+    const score = lines[0].split(',').indexOf('score');
+    expect(lines[1500].split(',')[score]).not.toBe(''); // data row 1499
+    expect(lines[1501].split(',')[score]).toBe(''); // data row 1500: not scored
   });
 });
