@@ -5,7 +5,9 @@
  *    the same rule;
  * 2. the events list's "in a window / outside" agrees with the labelled-window counts;
  * 3. Jump to event brings the charts into view and focuses the values chart;
- * 4. the hover readout follows a pan under a still pointer.
+ * 4. the hover readout follows a pan under a still pointer;
+ * 5. the generator's rows and seed are checked like the forest options (marked, a message with the limits,
+ *    the series on screen kept until they are valid).
  */
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Page } from 'playwright-core';
@@ -114,5 +116,39 @@ describe('tester fixes on machine_temperature', () => {
     const at2 = a2 + ((px + 300) / plotW) * (b2 - a2);
     const cursor2 = parseUtc(await readout().innerText());
     expect(Math.abs(cursor2 - at2), `${range2}`).toBeLessThan((b2 - a2) * 0.02);
+  });
+
+  it('generator rows and seed out of range are marked with their limits, and the series on screen stays', async () => {
+    await page.getByLabel('Dataset').selectOption({ label: 'Sine with spikes' });
+    await waitScored(page);
+    const name = page.getByText(/synthetic-sine-spikes-seed-1\.csv · 4,000 rows/);
+    await name.waitFor();
+    const rows = page.getByLabel('rows', { exact: true });
+    const seed = page.getByLabel('generator seed');
+    for (const [field, value, message] of [
+      [rows, '3', 'Must be a whole number from 500 to 200,000; got 3.'],
+      [rows, '0', 'Must be a whole number from 500 to 200,000; got 0.'],
+      [rows, '99999999', 'Must be a whole number from 500 to 200,000; got 99,999,999.'],
+      [seed, '-1', 'Must be a whole number from 0 to 2,147,483,647; got -1.'],
+      [seed, '1.5', 'Must be a whole number from 0 to 2,147,483,647; got 1.5.'],
+      [seed, '1e40', 'Must be a whole number from 0 to 2,147,483,647; got 1e+40.'],
+    ] as const) {
+      await field.fill(value);
+      await field.press('Tab');
+      await frames(page);
+      expect(await field.getAttribute('aria-invalid'), `${value}`).toBe('true');
+      expect(await field.evaluate((el) => document.getElementById(el.getAttribute('aria-describedby')!)?.textContent)).toBe(message);
+      expect(await field.inputValue()).toBe(value); // not changed behind the person's back
+      expect(await name.count()).toBe(1); // the series on screen stays
+      // typed back to what is on screen: valid again
+      await field.fill(field === rows ? '4000' : '1');
+      await frames(page);
+      expect(await field.getAttribute('aria-invalid')).toBeNull();
+    }
+    await seed.fill('7');
+    await seed.press('Tab');
+    await page.getByText(/synthetic-sine-spikes-seed-7\.csv · 4,000 rows/).waitFor();
+    expect(await seed.getAttribute('aria-invalid')).toBeNull();
+    expect(await rows.getAttribute('aria-invalid')).toBeNull();
   });
 });
