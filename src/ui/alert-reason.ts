@@ -12,7 +12,8 @@ export interface NoAlertInput {
   thresholds: ArrayLike<number>;
   /** Rows with grade > 0, in increasing order. */
   alertRows: readonly number[];
-  /** The forest's shingleSize and sampleSize (no alert before sampleSize rows). */
+  /** The forest's shingleSize, and sampleSize: no alert before this row (sampleSize less the rows a loaded
+   * model had seen). */
   shingleSize: number;
   sampleSize: number;
   /** Row → "2013-12-10 05:35 UTC" or "row 1,234". */
@@ -46,10 +47,10 @@ export function noAlertReason(i: NoAlertInput): string | null {
   const last = lastAlertBefore(i.alertRows, row);
   if (last < 0) return 'above the threshold, inside an incident already reported: no new alert unless it escalates';
   const need = realertLevel({ ...DEFAULT_THRESHOLD, shingleSize: i.shingleSize }, row, last, i.scores[last], threshold);
-  const inside = `above the threshold, inside the incident that alerted at ${i.where(last)} (score ${formatScore(i.scores[last])})`;
+  const inside = `above the threshold, inside the incident that alerted at ${i.where(last)}`;
   if (need.factor === 0) {
-    return `${inside}: no new alert while that alert’s row is still in the shingle (until ${i.where(need.from)})`;
+    return `${inside}: no new alert while that row is in the shingle (until ${i.where(need.from)})`;
   }
-  const faded = need.reference > i.scores[last] * 0.999999 ? '' : need.reference <= threshold ? ', faded to the threshold' : ` faded to ${formatScore(need.reference)}`;
-  return `${inside}: no new alert unless it scores ${formatScore(need.level)} or more (${need.factor} × that alert’s score${faded})`;
+  const faded = need.reference > i.scores[last] * 0.999999 ? '' : need.reference <= threshold ? ', faded to the threshold' : ', faded';
+  return `${inside}: no new alert unless it scores ${formatScore(need.level)} or more (${need.factor} × ${formatScore(need.reference)}, that alert’s score${faded})`;
 }

@@ -44,7 +44,7 @@ describe('why a score above the threshold raised no alert', () => {
     const text = noAlertReason({ row: r, scores, grades: grade, thresholds: threshold, alertRows, shingleSize, sampleSize: 256, where })!;
     const last = lastAlertBefore(alertRows, r);
     expect(text).toContain(`inside the incident that alerted at row ${last}`);
-    expect(text).toMatch(/no new alert unless it scores \d+\.\d+ or more \(2 × that alert’s score/);
+    expect(text).toMatch(/no new alert unless it scores \d+\.\d+ or more \(2 × \d+\.\d+, that alert’s score/);
   });
 
   it('within the shingle of the last alert, and in the first sampleSize rows', () => {
@@ -55,7 +55,7 @@ describe('why a score above the threshold raised no alert', () => {
     sc[r] = threshold[r] + 1;
     g[r] = 0;
     expect(noAlertReason({ row: r, scores: sc, grades: g, thresholds: threshold, alertRows, shingleSize, sampleSize: 256, where })).toContain(
-      `still in the shingle (until row ${a + shingleSize})`,
+      `no new alert while that row is in the shingle (until row ${a + shingleSize})`,
     );
     const early = noAlertReason({ row: r, scores: sc, grades: g, thresholds: threshold, alertRows, shingleSize, sampleSize: r + 1, where });
     expect(early).toMatch(/no alert in the first [\d,]+ rows/);
