@@ -7,7 +7,9 @@
  * 3. Jump to event brings the charts into view and focuses the values chart;
  * 4. the hover readout follows a pan under a still pointer;
  * 5. the generator's rows and seed are checked like the forest options (marked, a message with the limits,
- *    the series on screen kept until they are valid).
+ *    the series on screen kept until they are valid);
+ * 6. two files dropped at once: the first is loaded and a note names the other; Sine with spikes suggests
+ *    shingleSize 8.
  */
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Page } from 'playwright-core';
@@ -150,5 +152,25 @@ describe('tester fixes on machine_temperature', () => {
     await page.getByText(/synthetic-sine-spikes-seed-7\.csv · 4,000 rows/).waitFor();
     expect(await seed.getAttribute('aria-invalid')).toBeNull();
     expect(await rows.getAttribute('aria-invalid')).toBeNull();
+  });
+
+  it('Sine with spikes suggests shingleSize 8', async () => {
+    expect(await page.getByText(/^Tip: with shingleSize 1 .* try shingleSize 8/).count()).toBe(1);
+  });
+
+  it('two files dropped at once: the first is loaded, and a note says the other was not', async () => {
+    await page.evaluate(() => {
+      const dt = new DataTransfer();
+      dt.items.add(new File(['timestamp,value\n2024-01-01 00:00:00,1\n2024-01-01 00:05:00,2\n2024-01-01 00:10:00,3\n'], 'first.csv', { type: 'text/csv' }));
+      dt.items.add(new File(['timestamp,value\n2024-01-01 00:00:00,1\n'], 'second.csv', { type: 'text/csv' }));
+      document.body.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+    });
+    await page.getByText(/first\.csv · 3 rows/).waitFor();
+    const note = page.getByRole('status').filter({ hasText: /One more file was dropped with first\.csv and not loaded \(second\.csv\)/ });
+    expect(await note.count()).toBe(1);
+    // the next load clears it
+    await page.getByLabel('Dataset').selectOption({ label: 'Sine with spikes' });
+    await waitScored(page);
+    expect(await note.count()).toBe(0);
   });
 });

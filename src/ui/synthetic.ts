@@ -13,10 +13,15 @@ export interface Generator {
   title: string;
   /** One phrase for the page. */
   about: string;
+  /** A one-line suggestion shown with the series (an option that suits it), if any. */
+  tip?: string;
 }
 
 export const GENERATORS: readonly Generator[] = [
-  { id: 'sine-spikes', title: 'Sine with spikes', about: 'a daily sine with noise and five short spikes' },
+  {
+    id: 'sine-spikes', title: 'Sine with spikes', about: 'a daily sine with noise and five short spikes',
+    tip: 'Tip: with shingleSize 1 a smooth series like this one alerts at many of its peaks; try shingleSize 8 (Forest options), which scores short shapes instead of single values.',
+  },
   { id: 'level-shift', title: 'Level shift', about: 'a noisy daily cycle whose level steps up and stays there' },
   { id: 'trend-change', title: 'Trend change', about: 'a noisy series whose upward trend turns sharply steeper' },
   { id: 'noise-burst', title: 'Noise burst', about: 'a daily sine whose noise grows six-fold for half a day' },
