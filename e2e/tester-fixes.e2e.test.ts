@@ -9,8 +9,9 @@
  * 5. the generator's rows and seed are checked like the forest options (marked, a message with the limits,
  *    the series on screen kept until they are valid);
  * 6. two files dropped at once: the first is loaded and a note names the other; Sine with spikes suggests
- *    shingleSize 8.
+ *    shingleSize 8; after a model is loaded (every row scored) the legend says no warming up.
  */
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { frames, openBrowser, rangeShown, waitScored, type Session } from './browser';
@@ -166,11 +167,24 @@ describe('tester fixes on machine_temperature', () => {
       document.body.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
     });
     await page.getByText(/first\.csv · 3 rows/).waitFor();
-    const note = page.getByRole('status').filter({ hasText: /One more file was dropped with first\.csv and not loaded \(second\.csv\)/ });
+    const note = page.getByText(/^One more file was dropped with first\.csv and not loaded \(second\.csv\): the page shows one file at a time/);
     expect(await note.count()).toBe(1);
     // the next load clears it
     await page.getByLabel('Dataset').selectOption({ label: 'Sine with spikes' });
     await waitScored(page);
     expect(await note.count()).toBe(0);
+  });
+
+  it('after a model is loaded every row is scored, and the score legend no longer says the first rows are warming up', async () => {
+    const warming = page.getByText(/^first 64 rows: no score \(warming up\)$/);
+    expect(await warming.count()).toBe(1);
+    const [saved] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Save model' }).click()]);
+    const model = readFileSync(await saved.path());
+    await page.getByLabel('Go on from a model file').setInputFiles({ name: 'sine.rcf', mimeType: 'application/octet-stream', buffer: model });
+    await page.getByText(/Model sine\.rcf: /).waitFor({ timeout: 30_000 });
+    await waitScored(page);
+    expect(await page.getByRole('status').innerText()).toMatch(/^Scored 4,000 points/);
+    expect(await warming.count()).toBe(0);
+    expect(await page.getByText(/rows: no score \(warming up\)/).count()).toBe(0);
   });
 });
