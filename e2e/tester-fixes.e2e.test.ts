@@ -50,7 +50,7 @@ describe('tester fixes on machine_temperature', () => {
     await page.getByText('How to read this').click();
     const how = await page.locator('details', { has: page.getByText('How to read this') }).innerText();
     expect(how).not.toMatch(/A score above it raises an alert/);
-    expect(how).toMatch(/at least 2 times the incident’s last alert/);
+    expect(how).toMatch(/at least 2 times the\s+score of the incident’s last alert/);
     expect(how).toMatch(/1\.5\s+times once 64 rows have passed/);
     await page.getByText('How to read this').click();
   });
