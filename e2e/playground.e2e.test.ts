@@ -250,7 +250,7 @@ describe('charts', () => {
     expect(Number(cells[1])).toBeGreaterThan(0.8);
     expect(Number(cells[2])).toBeGreaterThan(0);
     expect(Number(cells[2])).toBeLessThanOrEqual(1);
-    expect(cells[3]).toMatch(/^(in a window|outside)$/);
+    expect(cells[3]).toMatch(/^((in a window|outside)( \(\d+ alerts\))?|\d+ of \d+ alerts in a window)$/);
 
     // jump to the event with the highest peak score
     await eventsRegion().getByLabel('Sort by').selectOption('score');

@@ -157,6 +157,42 @@ export interface ThresholderState {
   rows: number;
 }
 
+/**
+ * The rule for a second alert inside an open incident, in plain words (the page and the README say the same):
+ * an alert opens an incident; while it is open (until `incidentGap` rows pass without a score above the
+ * continuation level), a score above the threshold raises no new alert unless it beats the incident's last
+ * alert: 2 times that alert's score once the alert's row has left the shingle (`shingleSize` rows later),
+ * 1.5 times (`escalation`) once `incidentGap` rows have passed; that score halves every
+ * `escalationHalfLife` rows, never below the threshold.
+ */
+/** What a score at `row` inside an open incident must reach to alert again (see REALERT_RULE). */
+export interface Realert {
+  /** The score needed (Infinity: none can, the last alert's row is still in the shingle). */
+  level: number;
+  /** The factor applied (2 or `escalation`; 0 while the last alert is in the shingle). */
+  factor: number;
+  /** The last alert's score, faded (never below the threshold). */
+  reference: number;
+  /** The first row at which a new alert can happen at all (the last alert's row has left the shingle). */
+  from: number;
+}
+
+export function realertLevel(
+  o: Pick<ThresholdOptions, 'shingleSize' | 'incidentGap' | 'escalation' | 'escalationHalfLife'>,
+  row: number,
+  lastAlertRow: number,
+  lastAlertScore: number,
+  threshold: number,
+): Realert {
+  const since = row - lastAlertRow;
+  const gap = Math.max(o.incidentGap, o.shingleSize);
+  const reference = Math.max(threshold, lastAlertScore * Math.pow(0.5, since / o.escalationHalfLife));
+  const from = lastAlertRow + o.shingleSize;
+  // at least `gap` rows on: `escalation` times (or twice, if that is less); at least shingleSize rows on: twice
+  const factor = since >= gap ? Math.min(o.escalation, 2) : since >= o.shingleSize ? 2 : 0;
+  return { level: factor > 0 ? factor * reference : Infinity, factor, reference, from };
+}
+
 export class Thresholder {
   readonly options: ThresholdOptions;
   readonly events: AnomalyEvent[] = [];
@@ -230,13 +266,6 @@ export class Thresholder {
     return Math.max(Math.sqrt(this.variance), this.options.minRelativeDeviation * Math.abs(this.mean));
   }
 
-  /** What a score must beat, `escalation` times over, to alert again inside the incident: the last alert's
-   * score, fading towards the threshold with a half-life of `escalationHalfLife` rows. */
-  private reference(row: number, threshold: number): number {
-    const fade = Math.pow(0.5, (row - this.lastAlertRow) / this.options.escalationHalfLife);
-    return Math.max(threshold, this.lastAlertScore * fade);
-  }
-
   /** Rows that close an incident, and the least distance between two alerts of one incident. */
   private get gap(): number {
     return Math.max(this.options.incidentGap, this.options.shingleSize);
@@ -268,10 +297,7 @@ export class Thresholder {
         grade = g;
         event = this.current = { start: row, end: row, peak: row, score, grade, alerts: 1 };
         this.events.push(event);
-      } else if (
-        (row - this.lastAlertRow >= gap && score >= o.escalation * this.reference(row, threshold)) ||
-        (row - this.lastAlertRow >= o.shingleSize && score >= 2 * this.reference(row, threshold))
-      ) {
+      } else if (score >= realertLevel(o, row, this.lastAlertRow, this.lastAlertScore, threshold).level) {
         // a clearly stronger anomaly inside a long incident; a far stronger one as soon as the last alert's
         // row has left the shingle
         grade = g;

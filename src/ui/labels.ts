@@ -124,6 +124,18 @@ export interface Caught {
 }
 
 /**
+ * The one rule for "is this alert in a labelled window": the alert row's x falls inside a window (ends
+ * included). Returns the indices of the windows holding row `row` (empty: outside every window). The
+ * counts (caughtWindows) and the events list (eventInWindows) both use it.
+ */
+export function windowsHolding(windows: readonly Window[], row: number, x: XAxis): number[] {
+  const v = xOf(x, row);
+  const held: number[] = [];
+  for (let w = 0; w < windows.length; w++) if (v >= windows[w][0] && v <= windows[w][1]) held.push(w);
+  return held;
+}
+
+/**
  * How alerts compare with labelled windows. `alertRows` are row indices with grade > 0 (any order).
  * A window is caught when an alert's x falls inside it (ends included).
  */
@@ -131,15 +143,39 @@ export function caughtWindows(windows: readonly Window[], alertRows: readonly nu
   const hit = windows.map(() => false);
   let outside = 0;
   for (const row of alertRows) {
-    const v = xOf(x, row);
-    let inside = false;
-    for (let w = 0; w < windows.length; w++) {
-      if (v >= windows[w][0] && v <= windows[w][1]) {
-        hit[w] = true;
-        inside = true;
-      }
-    }
-    if (!inside) outside++;
+    const held = windowsHolding(windows, row, x);
+    for (const w of held) hit[w] = true;
+    if (held.length === 0) outside++;
   }
   return { caught: hit.filter(Boolean).length, total: windows.length, outside, hit };
+}
+
+/** The alert rows of one event: those of sorted `alertRows` from its start to its end (events never overlap). */
+export function alertsOf(event: { start: number; end: number; peak: number }, alertRows: readonly number[]): number[] {
+  const last = Math.max(event.end, event.peak);
+  let lo = 0;
+  let hi = alertRows.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (alertRows[mid] < event.start) lo = mid + 1;
+    else hi = mid;
+  }
+  const out: number[] = [];
+  for (let i = lo; i < alertRows.length && alertRows[i] <= last; i++) out.push(alertRows[i]);
+  // the event's first alert is its start, whatever the list holds
+  return out.length ? out : [event.start];
+}
+
+/**
+ * Where an event's alerts fall, by the same rule as caughtWindows: how many of them (`alerts`) are inside
+ * a labelled window (`inside`). Summed over all events, alerts − inside is caughtWindows' `outside`.
+ */
+export function eventInWindows(
+  event: { start: number; end: number; peak: number },
+  alertRows: readonly number[],
+  windows: readonly Window[],
+  x: XAxis,
+): { alerts: number; inside: number } {
+  const rows = alertsOf(event, alertRows);
+  return { alerts: rows.length, inside: rows.filter((r) => windowsHolding(windows, r, x).length > 0).length };
 }

@@ -137,6 +137,8 @@ export class Playground {
   modelNote = $state('');
   /** The next score() goes on from the model loaded into the worker (once). */
   private useModel = false;
+  /** Rows the loaded model had seen. */
+  private modelRows = 0;
   error = $state('');
   /** How far the scores CSV being prepared has got (download()), or that it is being cancelled; null when none is. */
   exporting = $state.raw<ExportState | null>(null);
@@ -146,7 +148,12 @@ export class Playground {
   explanation = $state.raw<Explanation | null>(null);
   explainError = $state('');
 
-  readonly warmUp = $derived(this.options ? warmUpRows(this.options) : 0);
+  /** Rows the forest had seen before this run's first row (a loaded model's; else 0). */
+  runRowsBefore = $state(0);
+  /** Rows at the start of this run without a score: none when a loaded model had already warmed up. */
+  readonly warmUp = $derived(this.options ? Math.max(0, warmUpRows(this.options) - this.runRowsBefore) : 0);
+  /** The first row of this run that can alert (no alert before the forest has seen sampleSize rows). */
+  readonly alertFrom = $derived(this.options ? Math.max(0, this.options.sampleSize - this.runRowsBefore) : 0);
   readonly busy = $derived(this.phase === 'loading' || this.phase === 'scoring');
   /** The range shown, never null once there is an axis. */
   readonly shown = $derived<Range | null>(this.x ? (this.view ?? this.x.domain) : null);
@@ -431,6 +438,7 @@ export class Playground {
     this.thresholdMax = 0;
     this.peakRow = -1;
     this.options = options;
+    this.runRowsBefore = this.useModel ? this.modelRows : 0;
     this.runZ = this.settings.z;
     // gaps can be filled only where there are times
     const gaps = view.timeColumn !== null ? this.settings.gaps : 'leave';
@@ -443,8 +451,8 @@ export class Playground {
     this.error = '';
     this.version++;
     this.phase = 'scoring';
-    const warm = Math.min(warmUpRows(options), view.rows);
-    this.status = `Warming up: the forest learns from the first ${formatCount(warm)} rows before it scores…`;
+    const warm = Math.min(this.warmUp, view.rows);
+    this.status = warm > 0 ? `Warming up: the forest learns from the first ${formatCount(warm)} rows before it scores…` : 'Scoring…';
     // about 32 chunks a run (smooth filling), at least 256 rows (few messages); then sized by time: each
     // chunk waits for the page to take it, and a page drawing millions of rows takes a while (10 million
     // rows in chunks of 4,096 fell from 85,000 to 31,000 rows/s as the rows piled up), while Stop waits
@@ -831,6 +839,7 @@ export class Playground {
         `Model ${file.name}: numberOfTrees ${formatCount(o.numberOfTrees)}, sampleSize ${formatCount(o.sampleSize)}, shingleSize ${o.shingleSize}, ` +
         `${formatCount(info.rowsSeen)} rows seen. These rows go on from it (its options apply to this run and are in the fields).`;
       this.useModel = true;
+      this.modelRows = info.rowsSeen;
       // the fields show the model's options (this change is the model's run, not a reason to score afresh)
       const next = settingsOf(o, this.settings);
       if (JSON.stringify(next) !== JSON.stringify(this.settings)) {

@@ -7,7 +7,7 @@
  *   #data=synthetic:correlated&generatorSeed=7&rows=4000&column=a&columns=all
  */
 import { builtInByFile, type DatasetSource } from './datasets';
-import { generatorById, SYNTHETIC_ROWS, type GeneratorId } from './synthetic';
+import { generatorById, generatorProblem, SYNTHETIC_ROWS, SYNTHETIC_SEED, type GeneratorId } from './synthetic';
 import { DEFAULT_SETTINGS, parseSetting, SETTING_KEYS, type Settings } from './settings';
 import type { Range } from './view';
 
@@ -65,10 +65,13 @@ export function decodeState(hash: string): SharedState & { problems: string[] } 
       if (Number.isInteger(rows) && (rows < SYNTHETIC_ROWS.min || rows > SYNTHETIC_ROWS.max)) {
         problems.push(`The link asks for ${rows} rows; generated series have ${SYNTHETIC_ROWS.min} to ${SYNTHETIC_ROWS.max}, so the nearest is used.`);
       }
+      if (generatorProblem('seed', seed)) {
+        problems.push(`The link asks for generator seed ${p.get('generatorSeed')}; seeds are whole numbers from 0 to ${SYNTHETIC_SEED.max.toLocaleString('en-US')}, so seed ${SYNTHETIC_SEED.default} is used.`);
+      }
       source = {
         kind: 'synthetic',
         generator: id as GeneratorId,
-        seed: Number.isInteger(seed) && seed >= 0 ? seed : 1,
+        seed: generatorProblem('seed', seed) ? SYNTHETIC_SEED.default : seed,
         rows: Number.isInteger(rows) ? Math.min(SYNTHETIC_ROWS.max, Math.max(SYNTHETIC_ROWS.min, rows)) : SYNTHETIC_ROWS.default,
       };
     } else if (kind === 'upload') {

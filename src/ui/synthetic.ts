@@ -13,10 +13,15 @@ export interface Generator {
   title: string;
   /** One phrase for the page. */
   about: string;
+  /** A one-line suggestion shown with the series (an option that suits it), if any. */
+  tip?: string;
 }
 
 export const GENERATORS: readonly Generator[] = [
-  { id: 'sine-spikes', title: 'Sine with spikes', about: 'a daily sine with noise and five short spikes' },
+  {
+    id: 'sine-spikes', title: 'Sine with spikes', about: 'a daily sine with noise and five short spikes',
+    tip: 'Tip: with shingleSize 1 a smooth series like this one alerts at many of its peaks; try shingleSize 8 (Forest options), which scores short shapes instead of single values.',
+  },
   { id: 'level-shift', title: 'Level shift', about: 'a noisy daily cycle whose level steps up and stays there' },
   { id: 'trend-change', title: 'Trend change', about: 'a noisy series whose upward trend turns sharply steeper' },
   { id: 'noise-burst', title: 'Noise burst', about: 'a daily sine whose noise grows six-fold for half a day' },
@@ -28,6 +33,25 @@ export const GENERATORS: readonly Generator[] = [
 ];
 
 export const SYNTHETIC_ROWS = { default: 4000, min: 500, max: 200_000 } as const;
+/** Generator seeds the page takes: whole numbers in this range (the generator mixes them into 32 bits). */
+export const SYNTHETIC_SEED = { default: 1, min: 0, max: 2_147_483_647 } as const;
+
+const thousands = new Intl.NumberFormat('en-US', { maximumFractionDigits: 20 });
+const gotText = (v: unknown) =>
+  v === null || v === undefined || v === '' || (typeof v === 'number' && Number.isNaN(v))
+    ? 'the field is empty or not a number'
+    : `got ${typeof v === 'number' && Math.abs(v) < 1e21 ? thousands.format(v) : String(v)}`;
+
+/**
+ * What is wrong with a generator field as typed (an empty or unreadable number field arrives as null), or
+ * '' when it is valid: rows and seed are whole numbers within SYNTHETIC_ROWS and SYNTHETIC_SEED.
+ */
+export function generatorProblem(name: 'rows' | 'seed', v: unknown): string {
+  const { min, max } = name === 'rows' ? SYNTHETIC_ROWS : SYNTHETIC_SEED;
+  return typeof v === 'number' && Number.isInteger(v) && v >= min && v <= max
+    ? ''
+    : `Must be a whole number from ${thousands.format(min)} to ${thousands.format(max)}; ${gotText(v)}.`;
+}
 const START = Date.UTC(2024, 0, 1);
 const STEP = 5 * 60_000;
 /** Rows per day at a 5-minute step. */

@@ -1,7 +1,7 @@
 /** Pure helpers of the playground page: generators, labels, the link, the x range, the settings. */
 import { describe, expect, it } from 'vitest';
-import { generate, GENERATORS, mulberry32, toCsv } from '../../src/ui/synthetic';
-import { caughtWindows, findLabelColumn, nabLabelsFor, unknownFiles, windowsFromColumn } from '../../src/ui/labels';
+import { generate, generatorProblem, GENERATORS, mulberry32, toCsv } from '../../src/ui/synthetic';
+import { caughtWindows, eventInWindows, findLabelColumn, nabLabelsFor, unknownFiles, windowsFromColumn } from '../../src/ui/labels';
 import { decodeState, encodeState } from '../../src/ui/share';
 import { clampRange, isFull, panRange, rangeAround, visibleRows, zoomRange } from '../../src/ui/view';
 import { checkSettings, DEFAULT_SETTINGS, describeSettings, forestInput, thresholdInput } from '../../src/ui/settings';
@@ -88,6 +88,40 @@ describe('labels', () => {
     const x = indexAxis(100);
     const c = caughtWindows([[10, 20], [50, 60], [80, 90]], [9, 14, 15, 59, 70], x); // rows are 0-based, x from 1
     expect(c).toEqual({ caught: 2, total: 3, outside: 1, hit: [true, true, false] });
+  });
+
+  it('an event is in a window by where its alerts are, as the counts say (not by its span overlapping one)', () => {
+    const x = indexAxis(200);
+    const windows: [number, number][] = [[20, 40], [100, 120]];
+    // the machine_temperature case: the alert (row 14, x 15) comes before the window opens; its span reaches into it
+    const before = { start: 14, end: 30, peak: 25 };
+    expect(eventInWindows(before, [14], windows, x)).toEqual({ alerts: 1, inside: 0 });
+    // an event with an escalation inside a window: 1 of 2 alerts in it
+    const escalated = { start: 90, end: 110, peak: 105 };
+    expect(eventInWindows(escalated, [14, 90, 105], windows, x)).toEqual({ alerts: 2, inside: 1 });
+    // summed over the events, the alerts outside are the counts' `outside`
+    const events = [before, escalated, { start: 150, end: 160, peak: 150 }];
+    const alertRows = [14, 90, 105, 150];
+    const outside = events.map((e) => eventInWindows(e, alertRows, windows, x)).reduce((n, r) => n + r.alerts - r.inside, 0);
+    expect(outside).toBe(caughtWindows(windows, alertRows, x).outside);
+  });
+});
+
+describe('generator fields', () => {
+  it('rows and seed: whole numbers in a stated range, else a message naming the limits', () => {
+    for (const v of [0, -5, 3, 99_999_999, 1.5, null]) expect(generatorProblem('rows', v)).toMatch(/^Must be a whole number from 500 to 200,000; /);
+    expect(generatorProblem('rows', 99_999_999)).toBe('Must be a whole number from 500 to 200,000; got 99,999,999.');
+    expect(generatorProblem('rows', null)).toBe('Must be a whole number from 500 to 200,000; the field is empty or not a number.');
+    for (const v of [500, 4000, 200_000]) expect(generatorProblem('rows', v)).toBe('');
+    for (const v of [-1, 1.5, 1e40, null]) expect(generatorProblem('seed', v)).toMatch(/^Must be a whole number from 0 to 2,147,483,647; /);
+    expect(generatorProblem('seed', 1e40)).toBe('Must be a whole number from 0 to 2,147,483,647; got 1e+40.');
+    for (const v of [0, 7, 2_147_483_647]) expect(generatorProblem('seed', v)).toBe('');
+  });
+
+  it('a link with a seed out of range says so and uses seed 1', () => {
+    const back = decodeState('#data=synthetic:noise-burst&generatorSeed=1e40&rows=4000');
+    expect(back.source).toMatchObject({ kind: 'synthetic', seed: 1 });
+    expect(back.problems.join(' ')).toMatch(/generator seed 1e40; seeds are whole numbers from 0 to 2,147,483,647/);
   });
 });
 
