@@ -112,9 +112,12 @@ Output of score: every original row and column, plus
   score        the anomaly score (empty for the first rows, while the forest warms up: until
                max(outputAfter, shingleSize - 1) rows were seen). Below about 1 is normal; clear outliers
                score 2 and more
-  grade        0 to 1: above 0 where an alert is raised. One alert per incident: the rows after an alert
-               that still score above the threshold get 0 (the same anomaly, still in view), unless one
-               scores twice as high; no alert in the first sampleSize rows (the sample is still filling)
+  grade        0 to 1: above 0 where an alert is raised. Usually one alert per incident: an incident stays
+               open until 64 rows pass without a score above the mean + 2 deviations; inside it a score
+               above the threshold gets 0 unless it is at least 2 times the incident's last alert's score
+               (once that alert's row has left the shingle), or 1.5 times 64 rows or more after it (that
+               score halves every 256 rows, never below the threshold); no alert in the first sampleSize
+               rows (the sample is still filling)
   threshold    the alert threshold the score was compared with (it adapts to the score stream); a score
                above it alerts when no incident is open
   attribution_<column>  with --attribution

@@ -159,12 +159,11 @@ export function forestInput(settings: Settings, inputDimensions = 1) {
 }
 
 /**
- * The thresholder settings to send: z, and continueZ lowered to z when z is below its default (the
- * thresholder needs continueZ <= z).
+ * The thresholder settings to send: z only. The worker's thresholderFor lowers continueZ with a z below it,
+ * as it does for the command line and the library, so the page grades as `rcf score --z` does.
  */
 export function thresholdInput(settings: Settings): Partial<ThresholdOptions> {
-  const z = settings.z;
-  return z < DEFAULT_THRESHOLD.continueZ ? { z, continueZ: z } : { z };
+  return { z: settings.z };
 }
 
 /** Parses one setting from text (a URL); undefined when the text is not a valid value for it. */

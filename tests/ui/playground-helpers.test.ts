@@ -5,6 +5,7 @@ import { caughtWindows, eventInWindows, findLabelColumn, nabLabelsFor, unknownFi
 import { decodeState, encodeState } from '../../src/ui/share';
 import { clampRange, isFull, panRange, rangeAround, visibleRows, zoomRange } from '../../src/ui/view';
 import { checkSettings, DEFAULT_SETTINGS, describeSettings, forestInput, thresholdInput } from '../../src/ui/settings';
+import { thresholderFor } from '../../src/forest/thresholder';
 import { indexAxis, type XAxis } from '../../src/ui/charts/x-axis';
 import { parseCsvText } from '../../src/ingest';
 
@@ -213,8 +214,10 @@ describe('settings', () => {
     );
   });
 
-  it('lower continueZ with z below it (the thresholder needs continueZ <= z)', () => {
-    expect(thresholdInput({ ...DEFAULT_SETTINGS, z: 1.5 })).toEqual({ z: 1.5, continueZ: 1.5 });
-    expect(thresholdInput(DEFAULT_SETTINGS)).toEqual({ z: 3 });
+  it('grade as the command line does for every z (the same thresholder options as rcf score --z)', () => {
+    const forest = { shingleSize: 8, sampleSize: 256, scoringMode: 'score' as const };
+    for (const z of [0.5, 1.5, 2, 3, 20]) {
+      expect(thresholderFor(forest, thresholdInput({ ...DEFAULT_SETTINGS, z })).options).toEqual(thresholderFor(forest, { z }).options);
+    }
   });
 });
