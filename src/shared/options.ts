@@ -45,7 +45,7 @@ export interface ForestOptions {
 
 export type ForestOptionsInput = Partial<ForestOptions>;
 
-/** Limits that keep memory planning sane (about 1.5 GB at the extremes combined is refused). */
+/** Limits of each option alone; resolveOptions also refuses combinations whose forestMemoryBytes exceed KERNEL_MAX_BYTES. */
 export const LIMITS = {
   numberOfTrees: [1, 1000],
   sampleSize: [4, 8192],
