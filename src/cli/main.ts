@@ -48,7 +48,8 @@ Reading the file (score and inspect):
 
 Scoring (score):
   --column NAME        a numeric column to score (default: the first numeric column that is not a row
-                       index such as 0, 1, 2, … or one named id, index…). Repeat it or give a
+                       index such as 0, 1, 2, … or one named id, index…, nor a column of labels named
+                       label, anomaly, is_anomaly, outlier…, as on the page). Repeat it or give a
                        comma-separated list to score several columns as one input vector; the columns are
                        then normalised (each divided by its running standard deviation) when their
                        ranges differ by more than 100 times (a note on stderr says so)

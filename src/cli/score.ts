@@ -15,7 +15,7 @@ import {
 } from '../shared/options';
 import { csvHeaderLine, csvLine, formatNumber, outputNames } from '../ingest/export';
 import { CsvStreamReader } from '../ingest/stream';
-import { defaultColumn, numbersRows, possibleDefaultColumns } from '../ingest/columns';
+import { defaultColumn, isLabelColumn, numbersRows, possibleDefaultColumns } from '../ingest/columns';
 import { GapFiller, GAP_POLICIES, gather, usualStep, type GapPolicy } from '../forest/gaps';
 import type { CsvLayout, RowBatch } from '../ingest/stream';
 import { UsageError } from './errors';
@@ -274,7 +274,7 @@ export async function score(file: string, values: Values, ctx: Context): Promise
     if (cols.length <= 1) return true;
     if (!waitNoted) {
       waitNoted = true;
-      const index = l.columns.filter((c) => cols.includes(c.name) && numbersRows(c, l.rows)).map((c) => `"${c.name}"`);
+      const index = l.columns.filter((c) => cols.includes(c.name) && !isLabelColumn(c.name) && numbersRows(c, l.rows)).map((c) => `"${c.name}"`);
       ctx.err(
         `rcf: note: ${name}: waiting for more rows before writing any: the column to score is not settled on ${firstRows(l.rows)} ` +
           `(${quoted(cols)}${index.length ? `; ${index.join(', ')} ${index.length === 1 ? 'numbers' : 'number'} the rows so far, like a row index, which is not scored by default` : ''}). ` +

@@ -1,7 +1,9 @@
 /**
- * Which column to score when the person has not said: the first number column that is not a row index.
- * Files exported from pandas, R or spreadsheets often start with one ("Unnamed: 0", "index", "id", or just
- * 0, 1, 2, …), and scoring it finds nothing but a straight line.
+ * Which column to score when the person has not said: the first number column that is not a row index nor
+ * a column of labels. Files exported from pandas, R or spreadsheets often start with an index ("Unnamed: 0",
+ * "index", "id", or just 0, 1, 2, …), and scoring it finds nothing but a straight line; labelled data sets
+ * often have a 0/1 column (label, is_anomaly…) that says where the anomalies are, which is not data to score.
+ * The page, its worker, the library and `rcf score`/`rcf inspect` all choose with defaultColumn.
  */
 import type { ColumnInfo } from './types';
 
@@ -9,6 +11,14 @@ import type { ColumnInfo } from './types';
 export type ColumnFacts = Pick<ColumnInfo, 'name' | 'kind' | 'missing' | 'min' | 'max'>;
 
 const INDEX_NAME = /^(unnamed:?\s*\d*|index|idx|id|row|row[ _-]?(id|no|number|index)|#|no\.?|n|obs|sample)$/i;
+
+/** A column of 0/1 labels, by name: label, labels, anomaly, is_anomaly, outlier… (any case). */
+const LABEL_NAME = /^(is[_ ]?)?(label|labels|anomaly|anomalies|anomalous|outlier|outliers)$/i;
+
+/** Whether a column is named like a column of 0/1 labels (the page reads its windows from one; never scored by default). */
+export function isLabelColumn(name: string): boolean {
+  return LABEL_NAME.test(name.trim());
+}
 
 /**
  * True for a column that numbers the rows: named like an index, or with no missing cell and values from 0
@@ -22,12 +32,14 @@ export function isIndexColumn(column: ColumnFacts, rows: number): boolean {
 }
 
 /**
- * The column scored by default: the first number column that is not a row index (nor one `skip` leaves
- * out); the first number column if every one is; null when there is none.
+ * The column scored by default: the first number column that is not a row index nor a label column
+ * (isLabelColumn), nor one `skip` leaves out; else the first number column that is not a label column (every
+ * one is a row index); else the first label column (there is nothing else); null when there is no number column.
  */
 export function defaultColumn(columns: readonly ColumnFacts[], rows: number, skip: (name: string) => boolean = () => false): string | null {
   const numbers = columns.filter((c) => c.kind === 'number' && !skip(c.name));
-  const chosen = numbers.find((c) => !isIndexColumn(c, rows)) ?? numbers[0] ?? columns.find((c) => c.kind === 'number');
+  const data = numbers.filter((c) => !isLabelColumn(c.name));
+  const chosen = data.find((c) => !isIndexColumn(c, rows)) ?? data[0] ?? numbers[0] ?? columns.find((c) => c.kind === 'number');
   return chosen?.name ?? null;
 }
 
@@ -47,6 +59,8 @@ export function numbersRows(column: ColumnFacts, rows: number): boolean {
  * - a column with no value so far (`valueless`: by default the text columns with only empty cells) may turn
  *   out to be a number column (an index or not).
  * A name like an index is fixed by the header; a column that does not number the rows so far is taken not to.
+ * A label column (isLabelColumn, by name) is never data nor index: it may be the choice only when no other
+ * column may be a number column, as in defaultColumn.
  */
 export function possibleDefaultColumns(
   columns: readonly ColumnFacts[],
@@ -61,11 +75,21 @@ export function possibleDefaultColumns(
   let noNumberYet = true;
   /** Columns that are the first number column when no column is data (defaultColumn's fallback). */
   const fallback: string[] = [];
+  /** Every label column so far can be other than a number column. */
+  let noLabelNumberYet = true;
+  /** Label columns that are the first number label column when no other column is a number column. */
+  const labels: string[] = [];
   for (const c of columns) {
     let notNumber = false;
     let index = false;
     let data = false;
     if (skip(c.name)) notNumber = true;
+    else if (isLabelColumn(c.name)) {
+      const maybeNumber = c.kind === 'number' || (c.kind === 'text' && valueless.includes(c.name));
+      if (noLabelNumberYet && maybeNumber) labels.push(c.name);
+      noLabelNumberYet &&= c.kind !== 'number';
+      continue;
+    }
     else if (c.kind === 'number') {
       const byName = INDEX_NAME.test(c.name.trim());
       index = byName || numbersRows(c, rows);
@@ -81,5 +105,6 @@ export function possibleDefaultColumns(
     noNumberYet &&= notNumber;
   }
   if (noDataYet) for (const name of fallback) possible.add(name);
+  if (noNumberYet) for (const name of labels) possible.add(name);
   return [...possible];
 }

@@ -6,7 +6,7 @@
 export { CsvError } from './types';
 export type { ColumnInfo, ColumnKind, ParseOptions, ParseProgress, Table } from './types';
 export { parseCsvText } from './parse-text';
-export { defaultColumn, isIndexColumn } from './columns';
+export { defaultColumn, isIndexColumn, isLabelColumn } from './columns';
 export { parseCsvBlob } from './parse-blob';
 export { CsvStreamReader, DETECT_ROWS } from './stream';
 export type { CsvLayout, CsvSummary, RowBatch, StreamOptions } from './stream';

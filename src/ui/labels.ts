@@ -8,13 +8,10 @@
 import { parseNabTime, type Window } from './windows';
 import { xOf, type XAxis } from './charts/x-axis';
 import { formatCount, formatTime } from './format';
+import { isLabelColumn } from '../ingest/columns';
 
-/** A column of 0/1 labels, by name: label, labels, anomaly, is_anomaly, outlier… (any case). */
-const LABEL_NAME = /^(is[_ ]?)?(label|labels|anomaly|anomalies|anomalous|outlier|outliers)$/i;
-
-export function isLabelColumn(name: string): boolean {
-  return LABEL_NAME.test(name.trim());
-}
+/** A column of 0/1 labels, by name (label, labels, anomaly, is_anomaly, outlier…, any case): one rule, src/ingest/columns.ts. */
+export { isLabelColumn };
 
 /** The first numeric column named like a label column, or null. */
 export function findLabelColumn(names: readonly string[]): string | null {

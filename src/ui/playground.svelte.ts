@@ -309,7 +309,7 @@ export class Playground {
     const scorable = columns.filter((c) => !isLabelColumn(c));
     const wanted = this.pendingColumn;
     // by default the first column worth scoring: not a label column, not a row index
-    const chosen = defaultColumn(view.columns, view.rows, isLabelColumn);
+    const chosen = defaultColumn(view.columns, view.rows);
     this.column = wanted && scorable.includes(wanted) ? wanted : (chosen ?? scorable[0] ?? columns[0]);
     if (wanted && this.column !== wanted) {
       const has = scorable.length ? `its columns to score: ${scorable.map((c) => `“${c}”`).join(', ')}` : 'no column to score';

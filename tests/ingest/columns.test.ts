@@ -135,4 +135,24 @@ describe('the column scored by default', () => {
     expect(pick('index,n\n0,0\n1,1\n2,2\n')).toBe('index'); // every one looks like an index: the first
     expect(pick('when,label\n2024-01-01,x\n')).toBeNull();
   });
+
+  it('is not a column of 0/1 labels (label, is_anomaly, outlier…), as on the page, unless there is nothing else', async () => {
+    const { defaultColumn, isLabelColumn } = await import('../../src/ingest/columns');
+    const pick = (text: string) => {
+      const t = parseCsvText(text);
+      return defaultColumn(t.columns, t.rows);
+    };
+    expect(pick('timestamp,is_anomaly,value\n2024-01-01 00:00,0,1.5\n2024-01-01 00:01,1,9\n2024-01-01 00:02,0,1.2\n')).toBe('value');
+    expect(pick('label,v\n0,3\n1,8\n0,2\n')).toBe('v');
+    expect(pick('Outliers,Is Anomaly,anomalous,x\n0,0,0,3\n1,1,1,8\n0,0,1,2\n')).toBe('x');
+    expect(pick('label,idx\n0,0\n1,1\n0,2\n')).toBe('idx'); // a row index before a label column
+    expect(pick('time,label\n2024-01-01,0\n2024-01-02,1\n')).toBe('label'); // nothing else to score
+    expect(pick('labels,score\n0,3\n1,8\n')).toBe('score');
+    expect(pick('labeller,v\n0,3\n1,8\n0,2\n')).toBe('labeller'); // only whole names
+    // the page's rule is this one
+    const page = await import('../../src/ui/labels');
+    expect(page.isLabelColumn).toBe(isLabelColumn);
+    for (const name of ['label', 'LABELS', 'is_anomaly', 'is anomaly', 'isOutlier', ' anomalies ']) expect(isLabelColumn(name), name).toBe(true);
+    for (const name of ['labeller', 'value', 'is__anomaly', 'anomaly_score']) expect(isLabelColumn(name), name).toBe(false);
+  });
 });

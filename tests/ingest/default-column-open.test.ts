@@ -20,6 +20,10 @@ describe('possibleDefaultColumns', () => {
     ['a column of empty cells so far may become a number column', 'a,b\n,3\n', ['a', 'b']],
     ['text stays text', 'host,b\nweb1,3\n', ['b']],
     ['when every column may be an index, the first number column may be chosen', 'n,x\n0,0\n', ['x', 'n']],
+    ['a label column is not data nor index', 'label,v\n0,0\n', ['v']],
+    ['…even when it numbers the rows so far', 'is_anomaly,value\n0,5\n1,6\n', ['value']],
+    ['…and is the choice when nothing else can be a number', 'time,label\n2024-01-01 00:00,0\n', ['label']],
+    ['…or may be, when a column of empty cells may still become one', 'a,label\n,0\n', ['a', 'label']],
   ])('%s', (_, text, expected) => {
     expect(open(text)).toEqual(expected);
   });
@@ -40,6 +44,8 @@ describe('possibleDefaultColumns', () => {
       't,value\n1,2\n2,4\n3,6\n9,8\n10,1\n11,3\n',
       'idx,a,b\n0,,5\n1,,6\n2,4,7\n3,5,8\n',
       'time,cpu,mem\n2024-01-01 00:00,20.5,1000\n2024-01-01 00:01,1,1\n2024-01-01 00:02,2,2\n',
+      'label,v\n0,0\n1,1\n0,2\n0,9\n',
+      'is_anomaly,t,value\n0,1,4\n0,2,5\n1,3,6\n0,9,2\n',
     ];
     for (const text of inputs) {
       const lines = text.trimEnd().split('\n');
