@@ -4,6 +4,7 @@ import type { CsvSummary } from '../ingest/stream';
 import { DELIMITER_NAMES } from '../ingest/sniff';
 import { isoString } from '../ingest/time';
 import { defaultColumn } from '../ingest/columns';
+import { count, plural } from '../ingest/table-builder';
 import { openSource, Progress, pump } from './input';
 import type { Context, Values } from './main';
 import { readingOptions } from './options';
@@ -59,7 +60,7 @@ export async function inspect(file: string, values: Values, ctx: Context): Promi
   }
   if (end === 'broken-pipe' || ctx.brokenPipe()) return 0;
   if (end === 'interrupted') {
-    ctx.err(`rcf: interrupted after ${reader.rows} rows; nothing to report.\n`);
+    ctx.err(`rcf: interrupted after ${plural(reader.rows, 'row')}; nothing to report.\n`);
     return 130;
   }
   const json = inspectJson(reader.summary(), found);
@@ -76,14 +77,14 @@ function value(kind: string, v: number | null): string {
 function readable(name: string, j: InspectJson, detectedOn: number): string {
   const lines: string[] = [];
   lines.push(
-    `${name}: ${j.rows} data rows, ${j.columns.length} columns; delimiter ${DELIMITER_NAMES[j.delimiter] ?? JSON.stringify(j.delimiter)}, ` +
+    `${name}: ${plural(j.rows, 'data row')}, ${plural(j.columns.length, 'column')}; delimiter ${DELIMITER_NAMES[j.delimiter] ?? JSON.stringify(j.delimiter)}, ` +
       `decimal ${j.decimal === '.' ? 'point (.)' : 'comma (,)'}`,
   );
   if (j.timeColumn !== null) lines.push(`time column "${j.timeColumn}": ${j.start ?? '?'} to ${j.end ?? '?'}`);
   else lines.push('no time column: rows are taken in file order');
-  if (detectedOn < j.rows) lines.push(`format and column kinds decided on the first ${detectedOn} rows`);
+  if (detectedOn < j.rows) lines.push(`format and column kinds decided on ${detectedOn === 1 ? 'the first row' : `the first ${count(detectedOn)} rows`}`);
   lines.push('');
-  const rows = [['column', 'kind', 'missing', 'min', 'max'], ...j.columns.map((c) => [c.name, c.kind, String(c.missing), value(c.kind, c.min), value(c.kind, c.max)])];
+  const rows = [['column', 'kind', 'missing', 'min', 'max'], ...j.columns.map((c) => [c.name, c.kind, count(c.missing), value(c.kind, c.min), value(c.kind, c.max)])];
   const widths = rows[0]!.map((_, k) => Math.max(...rows.map((r) => r[k]!.length)));
   for (const r of rows) lines.push('  ' + r.map((cell, k) => (k === 2 ? cell.padStart(widths[k]!) : cell.padEnd(widths[k]!))).join('  ').trimEnd());
   const chosen = defaultColumn(j.columns, j.rows);

@@ -15,6 +15,7 @@ import {
 } from '../shared/options';
 import { csvHeaderLine, csvLine, formatNumber, outputNames } from '../ingest/export';
 import { CsvStreamReader } from '../ingest/stream';
+import { plural } from '../ingest/table-builder';
 import { defaultColumn, isLabelColumn, numbersRows, possibleDefaultColumns } from '../ingest/columns';
 import { GapFiller, GAP_POLICIES, gather, usualStep, type GapPolicy } from '../forest/gaps';
 import type { CsvLayout, RowBatch } from '../ingest/stream';
@@ -135,10 +136,6 @@ function pickColumns(layout: CsvLayout, given: string[] | undefined, file: strin
     }
     return index;
   });
-}
-
-function plural(n: number, one: string, many = one + 's'): string {
-  return `${n} ${n === 1 ? one : many}`;
 }
 
 /** Forest options that --load takes from the snapshot instead. */
@@ -331,7 +328,7 @@ export async function score(file: string, values: Values, ctx: Context): Promise
           const at = (r: number) => names[ranges.indexOf(r)]!;
           ctx.err(
             `rcf: note: the ranges of the columns differ by more than ${NORMALIZE_RATIO}× ("${at(lo)}" ${fmt(lo)}, "${at(hi)}" ${fmt(hi)}` +
-              `${l.complete ? '' : ` in the first ${l.rows} rows`}), so normalize is on: each column is divided by its running standard deviation.\n`,
+              `${l.complete ? '' : ` in ${firstRows(l.rows)}`}), so normalize is on: each column is divided by its running standard deviation.\n`,
           );
         }
       }
@@ -563,8 +560,8 @@ export async function score(file: string, values: Values, ctx: Context): Promise
           if (groups.size >= maxGroups) {
             cut = r;
             stop = new UsageError(
-              `${name}: line ${batch.lines[r]}: key ${JSON.stringify(key)} of column "${groupBy}" would be group ${groups.size + 1}, ` +
-                `over --max-groups ${maxGroups} (each group keeps its own forest${withExpected ? ', two with expected values' : ''}, ` +
+              `${name}: line ${batch.lines[r]}: key ${JSON.stringify(key)} of column "${groupBy}" would be group ${count(groups.size + 1)}, ` +
+                `over --max-groups ${count(maxGroups)} (each group keeps its own forest${withExpected ? ', two with expected values' : ''}, ` +
                 `${mb(groups.values().next().value!.forest.stats().memoryBytes)} each). If "${groupBy}" is the right key, ` +
                 `raise --max-groups; otherwise group by a column with fewer distinct values.`,
             );
@@ -640,7 +637,10 @@ export async function score(file: string, values: Values, ctx: Context): Promise
   }
   if (end === 'broken-pipe' || ctx.brokenPipe()) return 0;
   if (end === 'interrupted') {
-    ctx.err(`rcf: interrupted: wrote the ${written} rows read so far${lastLine ? ` (up to line ${lastLine})` : ''}, ${scored} of them with a score.\n`);
+    ctx.err(
+      `rcf: interrupted: wrote the ${written === 1 ? 'row' : `${count(written)} rows`} read so far${lastLine ? ` (up to line ${count(lastLine)})` : ''}, ` +
+        `${count(scored)} of ${written === 1 ? 'it' : 'them'} with a score.\n`,
+    );
     return 130;
   }
   const summary = reader.summary();
@@ -651,7 +651,7 @@ export async function score(file: string, values: Values, ctx: Context): Promise
     await writeFile(saveTo, bytes).catch((e: Error) => {
       throw new UsageError(`Cannot write the snapshot to ${saveTo}: ${e.message}`);
     });
-    ctx.err(`rcf: saved the forest (${bytes.byteLength} bytes) to ${saveTo}; continue with --load ${saveTo}\n`);
+    ctx.err(`rcf: saved the forest (${plural(bytes.byteLength, 'byte')}) to ${saveTo}; continue with --load ${saveTo}\n`);
   }
   const seconds = (performance.now() - started) / 1000;
   const all = one ? [one] : [...groups.values()];
@@ -678,7 +678,7 @@ export async function score(file: string, values: Values, ctx: Context): Promise
     const followers = all.reduce((s, g) => s + (g.follower?.stats().memoryBytes ?? 0), 0);
     const inAll = stats.reduce((s, x) => s + x.memoryBytes, 0) + followers;
     notes.push(
-      `${plural(all.length, 'group')} by "${groupBy}", a forest each of ${perForest.map((b) => `${mb(b)} (${b} bytes)`).join(' to ') || '0 bytes'}` +
+      `${plural(all.length, 'group')} by "${groupBy}", a forest each of ${perForest.map((b) => `${mb(b)} (${plural(b, 'byte')})`).join(' to ') || '0 bytes'}` +
         `${withExpected ? ', and as much again for expected values' : ''}: ${mb(inAll)} in all`,
     );
   }
@@ -696,13 +696,13 @@ export async function score(file: string, values: Values, ctx: Context): Promise
     const warm = Math.max(o.outputAfter, o.shingleSize - 1);
     ctx.err(
       `rcf: note: the forest was still warming up: it reports scores from row ${count(warm + 1)} on ` +
-        `(max(outputAfter ${count(o.outputAfter)}, shingleSize - 1))${groupBy !== undefined ? ' of each key' : ''}, and the file has ${count(summary.rows)} rows; ` +
+        `(max(outputAfter ${count(o.outputAfter)}, shingleSize - 1))${groupBy !== undefined ? ' of each key' : ''}, and the file has ${plural(summary.rows, 'row')}; ` +
         'lower --output-after to score earlier rows.\n',
     );
   }
   const f = one?.forest;
   ctx.err(
-    `rcf: scored ${count(scored)} of ${count(summary.rows)} rows of ${names.length === 1 ? 'column' : 'columns'} ${names.map((n) => `"${n}"`).join(', ')} in ${seconds.toFixed(2)} s ` +
+    `rcf: scored ${count(scored)} of ${plural(summary.rows, 'row')} of ${names.length === 1 ? 'column' : 'columns'} ${names.map((n) => `"${n}"`).join(', ')} in ${seconds.toFixed(2)} s ` +
       `(${count(Math.round(summary.rows / Math.max(seconds, 1e-9)))} rows/s; numberOfTrees ${count(o.numberOfTrees)}, ` +
       `sampleSize ${count(o.sampleSize)}, shingleSize ${o.shingleSize}, seed ${o.seed}${o.normalize ? ', normalize on' : ''}` +
       `${f instanceof ShardedForest ? `, ${f.workers} worker threads` : ''})` +

@@ -46,7 +46,8 @@ export function count(n: number): string {
   return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
 }
 
-function plural(n: number, one: string, many = one + 's'): string {
+/** 1, "row" → "1 row"; 2375, "anomaly event" → "2,375 anomaly events". */
+export function plural(n: number, one: string, many = one + 's'): string {
   return `${count(n)} ${n === 1 ? one : many}`;
 }
 

@@ -11,6 +11,11 @@ export function formatCount(n: number): string {
   return integer.format(n);
 }
 
+/** 1, "row" → "1 row"; 22631, "row" → "22,631 rows" (as plural() says counts in the command line's messages). */
+export function formatCountOf(n: number, one: string, many = one + 's'): string {
+  return `${formatCount(n)} ${n === 1 ? one : many}`;
+}
+
 /** Milliseconds → "0.9 s", "12.3 s", "45 ms". */
 export function formatDuration(ms: number): string {
   if (ms < 100) return `${Math.max(1, Math.round(ms))} ms`;

@@ -17,7 +17,7 @@ import type { TreeView } from '../forest/tree-view';
 import type { Explanation, ExportProgress } from '../worker/forest-api';
 import type { AnomalyEvent } from '../forest/thresholder';
 import { xAxisFor, xOf, type XAxis } from './charts/x-axis';
-import { baseName, formatCount, formatDuration } from './format';
+import { baseName, formatCount, formatCountOf, formatDuration } from './format';
 import { saveBlob } from './download';
 import { loadDatasetJson, type Window } from './windows';
 import {
@@ -68,7 +68,7 @@ export function readingText(p: ReadProgress): string {
   // MB of 1,000,000 bytes, as file managers count them
   const mb = (n: number) => (n >= 10e6 ? String(Math.round(n / 1e6)) : (n / 1e6).toFixed(1));
   const rate = p.milliseconds > 0 ? p.bytes / 1e6 / (p.milliseconds / 1000) : 0;
-  return `${formatCount(p.rows)} rows · ${mb(p.bytes)} of ${mb(p.totalBytes)} MB` + (rate > 0 ? ` · ${rate.toFixed(rate >= 10 ? 0 : 1)} MB/s` : '');
+  return `${formatCountOf(p.rows, 'row')} · ${mb(p.bytes)} of ${mb(p.totalBytes)} MB` + (rate > 0 ? ` · ${rate.toFixed(rate >= 10 ? 0 : 1)} MB/s` : '');
 }
 
 function messageOf(e: unknown): string {
@@ -452,7 +452,7 @@ export class Playground {
     this.version++;
     this.phase = 'scoring';
     const warm = Math.min(this.warmUp, view.rows);
-    this.status = warm > 0 ? `Warming up: the forest learns from the first ${formatCount(warm)} rows before it scores…` : 'Scoring…';
+    this.status = warm > 0 ? `Warming up: the forest learns from ${warm === 1 ? 'the first row' : `the first ${formatCount(warm)} rows`} before it scores…` : 'Scoring…';
     // about 32 chunks a run (smooth filling), at least 256 rows (few messages); then sized by time: each
     // chunk waits for the page to take it, and a page drawing millions of rows takes a while (10 million
     // rows in chunks of 4,096 fell from 85,000 to 31,000 rows/s as the rows piled up), while Stop waits
@@ -548,8 +548,8 @@ export class Playground {
     this.status = this.replay
       ? this.replayStatus()
       : chunk.rowsDone <= warm
-        ? `Warming up… ${formatCount(chunk.rowsDone)} of ${formatCount(warm)} rows before the first score`
-        : `Scoring… ${formatCount(chunk.rowsDone)} of ${formatCount(chunk.rows)} rows`;
+        ? `Warming up… ${formatCount(chunk.rowsDone)} of ${formatCountOf(warm, 'row')} before the first score`
+        : `Scoring… ${formatCount(chunk.rowsDone)} of ${formatCountOf(chunk.rows, 'row')}`;
   }
 
   /** Stops the current read (the rows read so far are loaded and scored) or run (the rows scored so far stay). */
@@ -837,7 +837,7 @@ export class Playground {
       const o = info.options;
       this.modelNote =
         `Model ${file.name}: numberOfTrees ${formatCount(o.numberOfTrees)}, sampleSize ${formatCount(o.sampleSize)}, shingleSize ${o.shingleSize}, ` +
-        `${formatCount(info.rowsSeen)} rows seen. These rows go on from it (its options apply to this run and are in the fields).`;
+        `${formatCountOf(info.rowsSeen, 'row')} seen. These rows go on from it (its options apply to this run and are in the fields).`;
       this.useModel = true;
       this.modelRows = info.rowsSeen;
       // the fields show the model's options (this change is the model's run, not a reason to score afresh)
@@ -882,7 +882,7 @@ export class Playground {
         const o = s.options;
         return (
           `No score: the forest was still warming up. It reports scores from row ${formatCount(warmUpRows(o) + 1)} on ` +
-          `(outputAfter ${formatCount(o.outputAfter)}, shingleSize ${formatCount(o.shingleSize)}), and this file has ${formatCount(view.rows)} rows. Lower outputAfter to score earlier rows.`
+          `(outputAfter ${formatCount(o.outputAfter)}, shingleSize ${formatCount(o.shingleSize)}), and this file has ${formatCountOf(view.rows, 'row')}. Lower outputAfter to score earlier rows.`
         );
       }
       return `Scored ${formatCount(s.scored)} points in ${formatDuration(s.milliseconds)}`;
@@ -891,9 +891,9 @@ export class Playground {
       const m = s.missing;
       return (
         `Stopped at row ${formatCount(m.row + 1)} of ${formatCount(view.rows)}: a missing value in “${m.column}” (see the message). ` +
-        `The ${formatCount(m.row)} rows before it are scored.`
+        (m.row === 1 ? 'The row before it is scored.' : `The ${formatCount(m.row)} rows before it are scored.`)
       );
     }
-    return `Stopped after ${formatCount(this.rowsDone)} of ${formatCount(view.rows)} rows. Press Run to score again.`;
+    return `Stopped after ${formatCount(this.rowsDone)} of ${formatCountOf(view.rows, 'row')}. Press Run to score again.`;
   }
 }

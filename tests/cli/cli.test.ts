@@ -106,7 +106,7 @@ describe('rcf score', () => {
       const whole = await run(['score', sensor, '--trees', '20', '--seed', '5']);
       const a = await run(['score', first, '--trees', '20', '--seed', '5', '--save', model]);
       expect(a.code).toBe(0);
-      expect(a.stderr).toMatch(/saved the forest \(\d+ bytes\) to .*model\.rcf/);
+      expect(a.stderr).toMatch(/saved the forest \(\d{1,3}(,\d{3})* bytes\) to .*model\.rcf/);
       const b = await run(['score', second, '--load', model]);
       expect(b.code).toBe(0);
       const wholeRows = whole.stdout.trimEnd().split('\n');
@@ -129,7 +129,7 @@ describe('rcf score', () => {
       expect(nowhere.stdout).toBe('');
       expect(nowhere.stderr).toMatch(/Cannot write the model to .*m\.rcf/);
       // the summary counts this file's events, not the model's earlier ones
-      const events = (text: string) => Number(/(\d+) anomaly events?/.exec(text)![1]);
+      const events = (text: string) => Number(/([\d,]+) anomaly events?/.exec(text)![1]!.replace(/,/g, ''));
       expect(events(a.stderr) + events(b.stderr)).toBe(events(whole.stderr));
     } finally {
       rmSync(dir, { recursive: true, force: true });
@@ -444,7 +444,7 @@ describe('bin/rcf.js (the bundled command, spawned)', () => {
     const lines = out.trim().split('\n');
     expect(lines.length).toBeGreaterThanOrEqual(3000);
     for (const l of lines.slice(1)) expect(l).toMatch(/^\d+,-?\d\.\d+,((\d+\.\d+(e-\d+)?),(\d(\.\d+)?(e-\d+)?),(\d+\.\d+)|,,),(-?\d+(\.\d+)?(e-?\d+)?)?,(true|false)$/);
-    expect(p.stderr()).toMatch(new RegExp(`interrupted: wrote the ${lines.length - 1} rows read so far`));
+    expect(p.stderr()).toMatch(new RegExp(`interrupted: wrote the ${(lines.length - 1).toLocaleString('en-US')} rows read so far`));
   });
 
   it('exits quietly when stdout is closed early (rcf score big.csv | head)', async () => {

@@ -77,7 +77,7 @@ describe('rcf score --group-by', () => {
     expect(Number(spike[8])).toBeGreaterThan(40);
     expect(Number(spike[8])).toBeLessThan(60);
     // the summary: groups and memory per forest, from the forests' stats
-    expect(r.stderr).toMatch(/; 3 groups by "host", a forest each of \d+\.\d MB \((\d+) bytes\), and as much again for expected values: \d+\.\d MB in all\n$/);
+    expect(r.stderr).toMatch(/; 3 groups by "host", a forest each of \d+\.\d MB \((\d{1,3}(?:,\d{3})*) bytes\), and as much again for expected values: \d+\.\d MB in all\n$/);
     expect(r.stderr.trim().split('\n').filter((l) => !/Time column|Text column/.test(l))).toHaveLength(1);
   });
 

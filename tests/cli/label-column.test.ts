@@ -83,6 +83,13 @@ describe('a label column first', () => {
     expect(slow.stderr).not.toMatch(/waiting for more rows/);
   });
 
+  it('--group-by: the default column skips the key and the label column', async () => {
+    const text = 'host,is_anomaly,cpu\n' + Array.from({ length: 200 }, (_, i) => `h${i % 2},${i === 150 ? 1 : 0},${(i * 7) % 13}`).join('\n') + '\n';
+    const r = await run(['score', '-', '--group-by', 'host', '--trees', '10', '--sample-size', '16'], { stdin: [text] });
+    expect(r.code).toBe(0);
+    expect(r.stdout.split('\n')[0]).toBe('host,is_anomaly,cpu,score,grade,threshold,expected_cpu,imputed');
+  });
+
   it('--column still scores a label column', async () => {
     const r = await run(['score', labelFirst, '--column', 'label', '--trees', '10', '--sample-size', '32']);
     expect(r.code).toBe(0);

@@ -95,6 +95,6 @@ describe('bin/rcf.js --workers (the bundled command, spawned)', () => {
     writing = false;
     expect(signal).toBeNull();
     expect(code).toBe(130);
-    expect(p.stderr()).toMatch(/interrupted: wrote the \d+ rows read so far/);
+    expect(p.stderr()).toMatch(/interrupted: wrote the \d{1,3}(,\d{3})* rows read so far/);
   });
 });

@@ -107,3 +107,24 @@ describe("a run stopped by missingValues 'error'", () => {
     });
   }
 });
+
+describe('counts in the status say one row as "1 row"', () => {
+  it('a one-row file still warming up: "this file has 1 row"', async () => {
+    const pg = new Playground();
+    const options = resolveOptions({});
+    const fake = {
+      score: async (_request: unknown, onChunk: (c: ScoreChunk) => void): Promise<ScoreSummary> => {
+        onChunk({ start: 0, scores: new Float64Array(1).fill(NaN), grades: new Float64Array(1), thresholds: new Float64Array(1), rowsDone: 1, rows: 1, milliseconds: 1 });
+        return { rows: 1, scored: 0, imputed: 0, milliseconds: 1, cancelled: false, columns: ['v'], options, memoryBytes: 0, workers: 1, events: [], gaps: null, missing: null };
+      },
+    };
+    (pg as unknown as { client: unknown }).client = fake;
+    pg.source = { kind: 'upload', name: 'one.csv' } as never;
+    pg.dataset = { name: 'one.csv', rows: 1, columns: [], timeColumn: null, time: null, numeric: [{ name: 'v', values: new Float64Array(1) }], warnings: [], stopped: null, dateOrder: null };
+    pg.column = 'v';
+    await pg.score();
+    expect(pg.status).toBe(
+      'No score: the forest was still warming up. It reports scores from row 65 on (outputAfter 64, shingleSize 1), and this file has 1 row. Lower outputAfter to score earlier rows.',
+    );
+  });
+});

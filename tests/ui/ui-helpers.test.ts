@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { traceSeries, nearestIndex, extent } from '../../src/ui/charts/trace';
 import { timeStats, xAxisFor } from '../../src/ui/charts/x-axis';
 import { parseNabTime, windowsFor } from '../../src/ui/windows';
-import { formatUtcTick, formatDuration, formatCount, baseName } from '../../src/ui/format';
+import { formatUtcTick, formatDuration, formatCount, formatCountOf, baseName } from '../../src/ui/format';
 import { parseCsvText } from '../../src/ingest/index';
 import type { DateOrder } from '../../src/ingest/stream';
 const rec = () => { const ops: string[] = []; return { ops, line: { moveTo: (x: number, y: number) => ops.push(`M${x},${y}`), lineTo: (x: number, y: number) => ops.push(`L${x},${y}`) }, spans: [] as number[][] }; };
@@ -45,6 +45,7 @@ it('helpers', () => {
   expect(formatUtcTick(new Date(Date.UTC(2024, 2, 2, 15)))).toBe('15:00');
   expect(formatDuration(930)).toBe('0.9 s');
   expect(formatCount(22631)).toBe('22,631');
+  expect([formatCountOf(1, 'row'), formatCountOf(0, 'row'), formatCountOf(22631, 'row'), formatCountOf(1, 'copy', 'copies')]).toEqual(['1 row', '0 rows', '22,631 rows', '1 copy']);
   expect(baseName('dir/x.CSV')).toBe('x');
   const ax = xAxisFor({ name: 'a', rows: 3, columns: [], timeColumn: 't', time: new Float64Array([3, NaN, 5]), numeric: [], warnings: [], stopped: null, dateOrder: null });
   expect(ax.kind).toBe('index');
