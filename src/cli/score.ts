@@ -638,7 +638,7 @@ export async function score(file: string, values: Values, ctx: Context): Promise
   if (end === 'broken-pipe' || ctx.brokenPipe()) return 0;
   if (end === 'interrupted') {
     ctx.err(
-      `rcf: interrupted: wrote the ${written === 1 ? 'row' : `${count(written)} rows`} read so far${lastLine ? ` (up to line ${count(lastLine)})` : ''}, ` +
+      `rcf: interrupted: wrote the ${written === 1 ? 'row' : `${count(written)} rows`} read so far${lastLine ? ` (up to line ${lastLine})` : ''}, ` +
         `${count(scored)} of ${written === 1 ? 'it' : 'them'} with a score.\n`,
     );
     return 130;
