@@ -474,7 +474,11 @@ export class Playground {
           gaps,
           fromModel: this.useModel,
         },
-        how.replay ? (chunk) => (this.onChunk(me, chunk), this.pace(me, chunk, controller.signal)) : (chunk) => (this.onChunk(me, chunk), sized(chunk)),
+        // a chunk the page does not take (it came after Stop) is answered `false`: the worker does not keep
+        // it either, so the rows shown are the rows explained, downloaded and saved
+        how.replay
+          ? (chunk) => (this.onChunk(me, chunk) ? this.pace(me, chunk, controller.signal) : false)
+          : (chunk) => (this.onChunk(me, chunk) ? sized(chunk) : false),
         controller.signal,
       );
       if (me !== this.run) return;
@@ -492,8 +496,8 @@ export class Playground {
           `${formatCount(summary.imputed)} ${summary.imputed === 1 ? 'row had' : 'rows had'} missing or unreadable values, ${how}: missingValues ${summary.options.missingValues}.`,
         ];
       }
-      // stopped: the events of the rows on screen (the worker may have finished one more chunk)
-      this.events = summary.cancelled ? summary.events.filter((e) => e.start < this.rowsDone) : summary.events;
+      // stopped: the worker kept the chunks the page took, no more (a chunk after Stop was answered false)
+      this.events = summary.events;
       if (summary.missing) {
         // missingValues error: the rows before the bad one are scored and stay; the file's line is said for
         // a file the person chose (a built-in or generated series has rows, not lines they can open)
@@ -512,11 +516,12 @@ export class Playground {
     }
   }
 
-  private onChunk(me: number, chunk: ScoreChunk): void {
+  /** Shows a chunk of run `me`; false when it is not taken (an older run's, or one that came after Stop). */
+  private onChunk(me: number, chunk: ScoreChunk): boolean {
     // after Stop the run's answer still comes (its events), but no chunk moves the page on
-    if (me !== this.run || this.phase === 'stopped') return;
+    if (me !== this.run || this.phase !== 'scoring') return false;
     const scores = this.scores;
-    if (chunk.start + chunk.scores.length > scores.length) return;
+    if (chunk.start + chunk.scores.length > scores.length) return false;
     scores.set(chunk.scores, chunk.start);
     this.grades.set(chunk.grades, chunk.start);
     this.thresholds.set(chunk.thresholds, chunk.start);
@@ -550,6 +555,7 @@ export class Playground {
       : chunk.rowsDone <= warm
         ? `Warming up… ${formatCount(chunk.rowsDone)} of ${formatCount(warm)} rows before the first score`
         : `Scoring… ${formatCount(chunk.rowsDone)} of ${formatCount(chunk.rows)} rows`;
+    return true;
   }
 
   /** Stops the current read (the rows read so far are loaded and scored) or run (the rows scored so far stay). */

@@ -107,3 +107,49 @@ describe("a run stopped by missingValues 'error'", () => {
     });
   }
 });
+
+describe('Stop while a chunk is on its way', () => {
+  it('the page and the worker keep the same rows: the chunk after Stop is neither shown nor kept (status, events, download)', async () => {
+    const { createForestApi } = await import('../../src/worker/forest-api');
+    const api = createForestApi(new URL('../../build/rcf.wasm', import.meta.url));
+    let text = 'a\n';
+    for (let i = 0; i < 6000; i++) text += `${(Math.sin(i / 9) + (i === 3000 ? 20 : 0)).toFixed(4)}\n`;
+    const view = await api.loadCsv(text, 'sine.csv');
+    const pg = new Playground();
+    let delivered = 0;
+    const answers: unknown[] = [];
+    // the worker in this thread, as ForestClient drives it: the signal cancels; chunks come through onChunk
+    const client = {
+      api,
+      score: (request: never, onChunk: (c: ScoreChunk) => unknown, signal: AbortSignal) => {
+        signal.addEventListener('abort', () => api.cancel(), { once: true });
+        return api.score(request, async (c) => {
+          // Stop is pressed while the fourth chunk is on its way to the page
+          if (++delivered === 4) pg.stop();
+          const answer = await onChunk(c);
+          answers.push(answer);
+          return answer as number | undefined | false;
+        });
+      },
+      exportCsv: () => api.exportCsv(),
+    };
+    (pg as unknown as { client: unknown }).client = client;
+    pg.dataset = view;
+    pg.column = 'a';
+    pg.settings = { ...pg.settings, numberOfTrees: 10, sampleSize: 64 };
+    await pg.score();
+    expect(answers.at(-1)).toBe(false);
+    expect(pg.phase).toBe('stopped');
+    expect(pg.rowsDone).toBeGreaterThan(0);
+    expect(pg.summary?.cancelled).toBe(true);
+    expect(pg.summary?.rows).toBe(pg.rowsDone);
+    expect(pg.status).toBe(`Stopped after ${pg.rowsDone.toLocaleString('en-US')} of 6,000 rows. Press Run to score again.`);
+    for (const e of pg.events) expect(e.end).toBeLessThan(pg.rowsDone);
+    // the download's scores are the page's
+    const lines = (await (await api.exportCsv()).text()).trimEnd().split('\n').slice(1);
+    const scored = lines.map((l) => l.split(',')[1] !== '');
+    expect(scored.lastIndexOf(true)).toBe(pg.rowsDone - 1);
+    expect(scored.filter(Boolean).length).toBe(Array.from(pg.scores).filter(Number.isFinite).length);
+    await api.dispose();
+  });
+});
