@@ -14,7 +14,7 @@
 import { ForestClient, type DatasetView, type ReadProgress, type ScoreChunk, type ScoreSummary } from '../client/forest-client';
 import type { ForestOptions } from '../shared/options';
 import type { TreeView } from '../forest/tree-view';
-import type { Explanation, ExportProgress } from '../worker/forest-api';
+import type { Explanation, ExportProgress, MissingStop } from '../worker/forest-api';
 import type { AnomalyEvent } from '../forest/thresholder';
 import { xAxisFor, xOf, type XAxis } from './charts/x-axis';
 import { baseName, formatCount, formatDuration } from './format';
@@ -502,7 +502,7 @@ export class Playground {
         // missingValues error: the rows before the bad one are scored and stay; the file's line is said for
         // a file the person chose (a built-in or generated series has rows, not lines they can open)
         const m = summary.missing;
-        const line = this.source?.kind === 'upload' ? m.line : null;
+        const line = this.missingLine(m);
         this.error = `Scoring stopped: ${missingValueMessage({ row: m.row, line, column: m.column, cell: m.cell })}`;
       }
       this.phase = summary.cancelled || summary.missing ? 'stopped' : 'done';
@@ -878,6 +878,36 @@ export class Playground {
     this.status = this.settledStatus();
   }
 
+  /** The file's line of a missing value: for a file the person chose (a built-in or generated series has rows, not lines they can open). */
+  private missingLine(m: MissingStop): number | null {
+    return this.source?.kind === 'upload' ? m.line : null;
+  }
+
+  /**
+   * Why Save model cannot be used now, in words for its description ('' when it can): a model is saved
+   * from a run that scored every row, which a run stopped by Stop or by missingValues error did not.
+   */
+  readonly saveBlocked = $derived.by(() => {
+    const view = this.dataset;
+    if (!view) return 'Load a dataset and score it to save its model.';
+    if (this.phase === 'loading' || this.phase === 'scoring') return 'A model can be saved when the run has finished.';
+    const s = this.summary;
+    if (!s) return 'Score the dataset to its end to save its model.';
+    const complete = 'A model is saved from a run that scored every row';
+    if (s.missing) {
+      const line = this.missingLine(s.missing);
+      const where = line !== null ? `line ${line}` : `row ${formatCount(s.missing.row + 1)}`;
+      return (
+        `${complete}; this one stopped at ${where} (a missing value in “${s.missing.column}”, missingValues error). ` +
+        `${line !== null ? 'Fix the file, or choose' : 'Choose'} missingValues carry, zero or skip to score every row.`
+      );
+    }
+    if (s.cancelled || s.rows < view.rows) {
+      return `${complete}; this one was stopped after ${formatCount(s.rows)} of ${formatCount(view.rows)} rows. Press Run to score them all.`;
+    }
+    return '';
+  });
+
   /** The status for when nothing is running, from what is on screen. */
   private settledStatus(): string {
     const view = this.dataset;
@@ -894,10 +924,14 @@ export class Playground {
       return `Scored ${formatCount(s.scored)} points in ${formatDuration(s.milliseconds)}`;
     }
     if (s?.missing) {
+      // said in full here (the message about it may have been replaced by another one)
       const m = s.missing;
+      const line = this.missingLine(m);
+      const what = m.cell === '' ? 'the value is missing' : m.cell !== null ? `${JSON.stringify(m.cell)} is not a number` : 'the value is missing or not a number';
+      const where = line !== null ? `line ${line} (row ${formatCount(m.row + 1)} of ${formatCount(view.rows)})` : `row ${formatCount(m.row + 1)} of ${formatCount(view.rows)}`;
       return (
-        `Stopped at row ${formatCount(m.row + 1)} of ${formatCount(view.rows)}: a missing value in “${m.column}” (see the message). ` +
-        `The ${formatCount(m.row)} rows before it are scored.`
+        `Stopped at ${where}, column “${m.column}”: ${what}. ` +
+        `The ${formatCount(m.row)} rows before it are scored; missingValues carry, zero or skip scores past it.`
       );
     }
     return `Stopped after ${formatCount(this.rowsDone)} of ${formatCount(view.rows)} rows. Press Run to score again.`;

@@ -101,7 +101,19 @@ describe("a run stopped by missingValues 'error'", () => {
           `${kind.startsWith('an uploaded') ? 'Fix the file, or choose' : 'Choose'} missingValues carry, zero or skip.`,
       );
       expect(pg.phase).toBe('stopped');
-      expect(pg.status).toBe('Stopped at row 2,001 of 3,000: a missing value in “b” (see the message). The 2,000 rows before it are scored.');
+      const upload = kind.startsWith('an uploaded');
+      // the status says where in full: the message may be replaced by another one
+      expect(pg.status).toBe(
+        `Stopped at ${upload ? 'line 2002 (row 2,001 of 3,000)' : 'row 2,001 of 3,000'}, column “b”: the value is missing. ` +
+          'The 2,000 rows before it are scored; missingValues carry, zero or skip scores past it.',
+      );
+      // a model is saved from a complete run: Save model is off, and its description says why and what to do
+      expect(pg.saveBlocked).toBe(
+        `A model is saved from a run that scored every row; this one stopped at ${upload ? 'line 2002' : 'row 2,001'} (a missing value in “b”, missingValues error). ` +
+          `${upload ? 'Fix the file, or choose' : 'Choose'} missingValues carry, zero or skip to score every row.`,
+      );
+      pg.dismissError();
+      expect(pg.status).not.toMatch(/see the message/);
       expect(pg.scores[1999]).toBe(0.5);
       expect(pg.summary?.rows).toBe(2000);
     });
@@ -144,6 +156,9 @@ describe('Stop while a chunk is on its way', () => {
     expect(pg.summary?.cancelled).toBe(true);
     expect(pg.summary?.rows).toBe(pg.rowsDone);
     expect(pg.status).toBe(`Stopped after ${pg.rowsDone.toLocaleString('en-US')} of 6,000 rows. Press Run to score again.`);
+    expect(pg.saveBlocked).toBe(
+      `A model is saved from a run that scored every row; this one was stopped after ${pg.rowsDone.toLocaleString('en-US')} of 6,000 rows. Press Run to score them all.`,
+    );
     for (const e of pg.events) expect(e.end).toBeLessThan(pg.rowsDone);
     // the download's scores are the page's
     const lines = (await (await api.exportCsv()).text()).trimEnd().split('\n').slice(1);
