@@ -30,6 +30,7 @@ import { clampRange, isFull, panRange, rangeAround, zoomRange, type Range } from
 import { defaultColumn } from '../ingest/columns';
 import type { GapPolicy } from '../forest/gaps';
 import { missingValueMessage } from '../shared/missing';
+import { columnsOf, modelMisfit } from './model-fit';
 
 /** The dataset the page opens with (public/datasets/, see its README for provenance). */
 export const BUILT_IN = {
@@ -410,8 +411,7 @@ export class Playground {
     this.chartColumn = column.name;
     this.values = column.values;
     // together: every scorable column, the picked one first (its values are the big chart's)
-    const all = this.scoreColumns;
-    const columns = this.together && all.length > 1 ? [column.name, ...all.filter((c) => c !== column.name)] : [column.name];
+    const columns = columnsOf({ scoreColumns: this.scoreColumns, column: column.name, together: this.together });
     this.runColumns = columns;
     const input = forestInput(this.settings, columns.length);
     const notes: string[] = [];
@@ -837,10 +837,26 @@ export class Playground {
    * the rows it has seen before these.
    */
   async loadModel(file: File): Promise<void> {
-    if (!this.dataset) return;
+    const view = this.dataset;
+    if (!view) return;
     try {
       const info = await this.forest.api.loadModel(new Uint8Array(await file.arrayBuffer()));
       const o = info.options;
+      // a model that cannot go on here (other columns, options this page refuses) is refused now, before
+      // any run: the scores shown stay, and the message says what can be done
+      const column = view.numeric.some((c) => c.name === this.column) ? this.column : (view.numeric[0]?.name ?? '');
+      const picking = { dataset: view.name, scoreColumns: this.scoreColumns, column, together: this.together };
+      const misfit = modelMisfit({ columns: info.columns, inputDimensions: o.inputDimensions }, picking);
+      if (misfit) {
+        this.error = `Could not go on from the model ${file.name}: ${misfit}`;
+        return;
+      }
+      try {
+        checkSettings(settingsOf(o, this.settings), columnsOf(picking).length);
+      } catch (e) {
+        this.error = `Could not go on from the model ${file.name}: its options cannot run on this page: ${messageOf(e)}`;
+        return;
+      }
       this.modelNote =
         `Model ${file.name}: numberOfTrees ${formatCount(o.numberOfTrees)}, sampleSize ${formatCount(o.sampleSize)}, shingleSize ${o.shingleSize}, ` +
         `${formatCount(info.rowsSeen)} rows seen. These rows go on from it (its options apply to this run and are in the fields).`;

@@ -77,6 +77,11 @@ export interface ModelInfo {
   rowsSeen: number;
   events: number;
   bytes: number;
+  /**
+   * The names of the columns it was fed, in order (null: the file does not name them): score({ fromModel })
+   * needs the same columns, so a caller can check them against its dataset before a run.
+   */
+  columns: string[] | null;
 }
 
 /** Why a row scored as it did (explain()). */
@@ -772,9 +777,9 @@ export function createForestApi(kernel: KernelSource, poolSettings: PoolSettings
 
     /** Reads a model file (checked as a snapshot) for score({ fromModel: true }). */
     async loadModel(bytes: Uint8Array): Promise<ModelInfo> {
-      const { forest: f, thresholder } = await loadSnapshot(bytes, await compileKernel(kernel));
+      const { forest: f, thresholder, columns } = await loadSnapshot(bytes, await compileKernel(kernel));
       model = bytes.slice();
-      return { options: f.options, rowsSeen: f.rowsSeen, events: thresholder?.events.length ?? 0, bytes: bytes.byteLength };
+      return { options: f.options, rowsSeen: f.rowsSeen, events: thresholder?.events.length ?? 0, bytes: bytes.byteLength, columns };
     },
 
     /** Closes score()'s worker pool, if any (a page terminates the whole worker instead). */

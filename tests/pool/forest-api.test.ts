@@ -274,6 +274,7 @@ describe('models', () => {
     const info = await api.loadModel(bytes);
     expect(info.options.numberOfTrees).toBe(15);
     expect(info.rowsSeen).toBe(1500);
+    expect(info.columns).toEqual(['a', 'b']); // for a caller to check against its dataset before a run
     const chunks: ScoreChunk[] = [];
     const summary = await api.score({ columns: ['a', 'b'], fromModel: true }, (c) => void chunks.push(c));
     expect(summary.options.seed).toBe(4);

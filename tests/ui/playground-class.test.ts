@@ -168,3 +168,41 @@ describe('Stop while a chunk is on its way', () => {
     await api.dispose();
   });
 });
+
+describe('loading a model that does not fit the dataset shown', () => {
+  it('is refused before any run: the scores shown stay, and the message says what to do', async () => {
+    const pg = new Playground();
+    let runs = 0;
+    const fake = {
+      score: async () => {
+        runs++;
+        throw new Error('no run expected');
+      },
+      api: {
+        loadModel: async () => ({ options: resolveOptions({ numberOfTrees: 30 }), rowsSeen: 22_695, events: 3, bytes: 100, columns: ['value'] }),
+      },
+    };
+    (pg as unknown as { client: unknown }).client = fake;
+    const numeric = ['a', 'b', 'c'].map((name) => ({ name, values: new Float64Array(4000) }));
+    pg.dataset = { name: 'Correlated columns', rows: 4000, columns: [], timeColumn: null, time: null, numeric, warnings: [], stopped: null, dateOrder: null };
+    pg.column = 'a';
+    pg.together = true;
+    pg.scores = new Float64Array(4000).fill(0.7);
+    pg.rowsDone = 4000;
+    pg.phase = 'done';
+    pg.status = 'Scored 3,900 points in 1.2 s';
+    const settings = JSON.stringify(pg.settings);
+    await pg.loadModel(new File([new Uint8Array(100)], 'machine.rcf'));
+    expect(pg.error).toBe(
+      'Could not go on from the model machine.rcf: The model was saved for the column “value”; Correlated columns has no column “value” ' +
+        '(its columns to score: “a”, “b”, “c”). Load a dataset with a column “value” to go on from this model.',
+    );
+    expect(runs).toBe(0);
+    expect(pg.phase).toBe('done');
+    expect(pg.status).toBe('Scored 3,900 points in 1.2 s');
+    expect(pg.scores[3999]).toBe(0.7);
+    expect(pg.rowsDone).toBe(4000);
+    expect(pg.modelNote).toBe('');
+    expect(JSON.stringify(pg.settings)).toBe(settings); // the model's options are not put in the fields
+  });
+});
