@@ -2,6 +2,7 @@
  * The first path: the page opens, loads the built-in NAB dataset, scores all of it while the charts fill,
  * and shades NAB's labelled windows. Reports (does not assert) long tasks and the load-to-scored time.
  */
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import {
   canvasInk, describeLongTasks, describeTasks, formatCount, longTasks, openBrowser, SHOTS, statusHistory, statusText, traceTasks,
@@ -162,8 +163,20 @@ describe('built-in dataset', () => {
     await page.waitForTimeout(300);
     expect(await status.innerText()).toBe(stopped); // the worker stopped too: no chunk moved it on
     expect(await page.getByRole('button', { name: 'Stop' }).isDisabled()).toBe(true);
-    // what was scored stays usable: it can be downloaded
+    // what was scored stays usable: it can be downloaded, and the file holds the rows shown, no more (a chunk
+    // on its way when Stop was pressed is kept by neither)
     await expect.poll(() => page.getByRole('button', { name: /Download/ }).isEnabled()).toBe(true);
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: /Download/ }).click()]);
+    const lines = readFileSync(await download.path(), 'utf8').trimEnd().split('\n');
+    const score = lines[0].split(',').indexOf('score');
+    const scoredRows = lines.slice(1).map((l) => l.split(',')[score] !== '');
+    expect(scoredRows.lastIndexOf(true)).toBe(at - 1);
+    // a model is saved from a complete run: Save model is off, and says why
+    const save = page.getByRole('button', { name: 'Save model' });
+    expect(await save.isDisabled()).toBe(true);
+    expect(await page.locator(`[id="${await save.getAttribute('aria-describedby')}"]`).innerText()).toBe(
+      `A model is saved from a run that scored every row; this one was stopped after ${formatCount(at)} of 22,695 rows. Press Run to score them all.`,
+    );
 
     // two runs back to back: the first is cancelled, only the second one reports
     await trees.fill('50');

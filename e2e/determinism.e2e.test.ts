@@ -4,7 +4,7 @@
  */
 import { describe, it, expect, beforeAll, afterAll, inject } from 'vitest';
 import { readFileSync } from 'node:fs';
-import { openBrowser, type Session } from './browser';
+import { openBrowser, waitScored, type Session } from './browser';
 import { RandomCutForest } from '../src/forest/forest';
 import { parseCsvText } from '../src/ingest';
 
@@ -74,6 +74,16 @@ describe('model files', () => {
     // a damaged file is refused with a clear error, and the page keeps its data
     await page.getByLabel('Go on from a model file').setInputFiles({ name: 'bad.rcf', mimeType: 'application/octet-stream', buffer: Buffer.from('nonsense') });
     await expect.poll(async () => (await page.getByRole('alert').textContent()) ?? '').toMatch(/Could not load the model bad\.rcf: .*not a snapshot file/);
+    // a model of other columns is refused when the file is loaded, before any run: the scores shown stay
+    await page.getByLabel('Dataset', { exact: true }).selectOption({ label: 'Correlated columns' });
+    const scored = await waitScored(page);
+    expect(await page.getByLabel('Score all columns together').isChecked()).toBe(true);
+    await page.getByLabel('Go on from a model file').setInputFiles({ name: 'machine.rcf', mimeType: 'application/octet-stream', buffer: model });
+    await expect.poll(async () => (await page.getByRole('alert').textContent()) ?? '').toContain(
+      'Could not go on from the model machine.rcf: The model was saved for the column “value”; synthetic-correlated',
+    );
+    expect(await page.getByRole('alert').textContent()).toMatch(/has no column “value” \(its columns to score: “a”, “b”, “c”\)\. Load a dataset with a column “value” to go on from this model\.$/);
+    expect(await page.getByRole('status').innerText()).toBe(scored);
     expect(session.errors).toEqual([]);
   });
 

@@ -270,7 +270,14 @@ describe('runs the options or the data stop', () => {
         'Fix the file, or choose missingValues carry, zero or skip.',
     );
     expect(await page.getByRole('status').innerText()).toBe(
-      'Stopped at row 2,001 of 3,000: a missing value in “b” (see the message). The 2,000 rows before it are scored.',
+      'Stopped at line 2002 (row 2,001 of 3,000), column “b”: the value is missing. The 2,000 rows before it are scored; missingValues carry, zero or skip scores past it.',
+    );
+    // a model is saved from a complete run: Save model is off, and says why
+    const save = page.getByRole('button', { name: 'Save model' });
+    expect(await save.isDisabled()).toBe(true);
+    expect(await page.locator(`[id="${await save.getAttribute('aria-describedby')}"]`).innerText()).toBe(
+      'A model is saved from a run that scored every row; this one stopped at line 2002 (a missing value in “b”, missingValues error). ' +
+        'Fix the file, or choose missingValues carry, zero or skip to score every row.',
     );
     // the rows before it are scored, and downloaded with their scores
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: /Download/ }).click()]);

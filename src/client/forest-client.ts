@@ -34,10 +34,13 @@ export class ForestClient {
     return this.api.loadUrl(new URL(url, location.href).href, name);
   }
 
-  /** Scores the loaded dataset; `onChunk` sees scores as they arrive; `signal` cancels between chunks. */
+  /**
+   * Scores the loaded dataset; `onChunk` sees scores as they arrive (answering `false` when it does not take
+   * one: the worker does not keep it, and stops); `signal` cancels between chunks.
+   */
   async score(
     request: ScoreRequest,
-    onChunk: (chunk: ScoreChunk) => void | number | Promise<void | number>,
+    onChunk: (chunk: ScoreChunk) => void | number | false | Promise<void | number | false>,
     signal?: AbortSignal,
   ): Promise<ScoreSummary> {
     const onAbort = () => void this.api.cancel();

@@ -143,6 +143,18 @@ export interface Graded {
   threshold: number;
 }
 
+/** Where a thresholder stood (Thresholder.mark), to go back to. */
+export interface ThresholderMark {
+  count: number;
+  mean: number;
+  variance: number;
+  lastAlertRow: number;
+  lastAlertScore: number;
+  graded: number;
+  events: number;
+  current: { index: number; was: AnomalyEvent } | null;
+}
+
 /** What a snapshot keeps of a thresholder. */
 export interface ThresholderState {
   count: number;
@@ -385,6 +397,30 @@ export class Thresholder {
     this.events.length = 0;
     this.events.push(...events);
     this.current = s.current >= 0 ? this.events[s.current] : null;
+  }
+
+  /**
+   * Where the thresholder stands now, to go back to with rollback() (the rows graded since are forgotten:
+   * statistics, events and the open incident). Cheap: only the open incident changes once it is recorded.
+   */
+  mark(): ThresholderMark {
+    return {
+      count: this.count, mean: this.mean, variance: this.variance, lastAlertRow: this.lastAlertRow,
+      lastAlertScore: this.lastAlertScore, graded: this.graded, events: this.events.length,
+      current: this.current ? { index: this.events.indexOf(this.current), was: { ...this.current } } : null,
+    };
+  }
+
+  /** Goes back to where mark() was taken (nothing else than grade() may have changed it since). */
+  rollback(m: ThresholderMark): void {
+    this.count = m.count;
+    this.mean = m.mean;
+    this.variance = m.variance;
+    this.lastAlertRow = m.lastAlertRow;
+    this.lastAlertScore = m.lastAlertScore;
+    this.graded = m.graded;
+    this.events.length = m.events;
+    this.current = m.current ? Object.assign(this.events[m.current.index], m.current.was) : null;
   }
 
   /** Forgets the statistics and the events. */

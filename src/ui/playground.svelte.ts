@@ -14,7 +14,7 @@
 import { ForestClient, type DatasetView, type ReadProgress, type ScoreChunk, type ScoreSummary } from '../client/forest-client';
 import type { ForestOptions } from '../shared/options';
 import type { TreeView } from '../forest/tree-view';
-import type { Explanation, ExportProgress } from '../worker/forest-api';
+import type { Explanation, ExportProgress, MissingStop } from '../worker/forest-api';
 import type { AnomalyEvent } from '../forest/thresholder';
 import { xAxisFor, xOf, type XAxis } from './charts/x-axis';
 import { baseName, formatCount, formatCountOf, formatDuration } from './format';
@@ -30,6 +30,7 @@ import { clampRange, isFull, panRange, rangeAround, zoomRange, type Range } from
 import { defaultColumn } from '../ingest/columns';
 import type { GapPolicy } from '../forest/gaps';
 import { missingValueMessage } from '../shared/missing';
+import { columnsOf, modelMisfit } from './model-fit';
 
 /** The dataset the page opens with (public/datasets/, see its README for provenance). */
 export const BUILT_IN = {
@@ -410,8 +411,7 @@ export class Playground {
     this.chartColumn = column.name;
     this.values = column.values;
     // together: every scorable column, the picked one first (its values are the big chart's)
-    const all = this.scoreColumns;
-    const columns = this.together && all.length > 1 ? [column.name, ...all.filter((c) => c !== column.name)] : [column.name];
+    const columns = columnsOf({ scoreColumns: this.scoreColumns, column: column.name, together: this.together });
     this.runColumns = columns;
     const input = forestInput(this.settings, columns.length);
     const notes: string[] = [];
@@ -474,7 +474,11 @@ export class Playground {
           gaps,
           fromModel: this.useModel,
         },
-        how.replay ? (chunk) => (this.onChunk(me, chunk), this.pace(me, chunk, controller.signal)) : (chunk) => (this.onChunk(me, chunk), sized(chunk)),
+        // a chunk the page does not take (it came after Stop) is answered `false`: the worker does not keep
+        // it either, so the rows shown are the rows explained, downloaded and saved
+        how.replay
+          ? (chunk) => (this.onChunk(me, chunk) ? this.pace(me, chunk, controller.signal) : false)
+          : (chunk) => (this.onChunk(me, chunk) ? sized(chunk) : false),
         controller.signal,
       );
       if (me !== this.run) return;
@@ -492,13 +496,13 @@ export class Playground {
           `${formatCount(summary.imputed)} ${summary.imputed === 1 ? 'row had' : 'rows had'} missing or unreadable values, ${how}: missingValues ${summary.options.missingValues}.`,
         ];
       }
-      // stopped: the events of the rows on screen (the worker may have finished one more chunk)
-      this.events = summary.cancelled ? summary.events.filter((e) => e.start < this.rowsDone) : summary.events;
+      // stopped: the worker kept the chunks the page took, no more (a chunk after Stop was answered false)
+      this.events = summary.events;
       if (summary.missing) {
         // missingValues error: the rows before the bad one are scored and stay; the file's line is said for
         // a file the person chose (a built-in or generated series has rows, not lines they can open)
         const m = summary.missing;
-        const line = this.source?.kind === 'upload' ? m.line : null;
+        const line = this.missingLine(m);
         this.error = `Scoring stopped: ${missingValueMessage({ row: m.row, line, column: m.column, cell: m.cell })}`;
       }
       this.phase = summary.cancelled || summary.missing ? 'stopped' : 'done';
@@ -512,11 +516,12 @@ export class Playground {
     }
   }
 
-  private onChunk(me: number, chunk: ScoreChunk): void {
+  /** Shows a chunk of run `me`; false when it is not taken (an older run's, or one that came after Stop). */
+  private onChunk(me: number, chunk: ScoreChunk): boolean {
     // after Stop the run's answer still comes (its events), but no chunk moves the page on
-    if (me !== this.run || this.phase === 'stopped') return;
+    if (me !== this.run || this.phase !== 'scoring') return false;
     const scores = this.scores;
-    if (chunk.start + chunk.scores.length > scores.length) return;
+    if (chunk.start + chunk.scores.length > scores.length) return false;
     scores.set(chunk.scores, chunk.start);
     this.grades.set(chunk.grades, chunk.start);
     this.thresholds.set(chunk.thresholds, chunk.start);
@@ -550,6 +555,7 @@ export class Playground {
       : chunk.rowsDone <= warm
         ? `Warming up… ${formatCount(chunk.rowsDone)} of ${formatCountOf(warm, 'row')} before the first score`
         : `Scoring… ${formatCount(chunk.rowsDone)} of ${formatCountOf(chunk.rows, 'row')}`;
+    return true;
   }
 
   /** Stops the current read (the rows read so far are loaded and scored) or run (the rows scored so far stay). */
@@ -831,10 +837,26 @@ export class Playground {
    * the rows it has seen before these.
    */
   async loadModel(file: File): Promise<void> {
-    if (!this.dataset) return;
+    const view = this.dataset;
+    if (!view) return;
     try {
       const info = await this.forest.api.loadModel(new Uint8Array(await file.arrayBuffer()));
       const o = info.options;
+      // a model that cannot go on here (other columns, options this page refuses) is refused now, before
+      // any run: the scores shown stay, and the message says what can be done
+      const column = view.numeric.some((c) => c.name === this.column) ? this.column : (view.numeric[0]?.name ?? '');
+      const picking = { dataset: view.name, scoreColumns: this.scoreColumns, column, together: this.together };
+      const misfit = modelMisfit({ columns: info.columns, inputDimensions: o.inputDimensions }, picking);
+      if (misfit) {
+        this.error = `Could not go on from the model ${file.name}: ${misfit}`;
+        return;
+      }
+      try {
+        checkSettings(settingsOf(o, this.settings), columnsOf(picking).length);
+      } catch (e) {
+        this.error = `Could not go on from the model ${file.name}: its options cannot run on this page: ${messageOf(e)}`;
+        return;
+      }
       this.modelNote =
         `Model ${file.name}: numberOfTrees ${formatCount(o.numberOfTrees)}, sampleSize ${formatCount(o.sampleSize)}, shingleSize ${o.shingleSize}, ` +
         `${formatCountOf(info.rowsSeen, 'row')} seen. These rows go on from it (its options apply to this run and are in the fields).`;
@@ -872,6 +894,36 @@ export class Playground {
     this.status = this.settledStatus();
   }
 
+  /** The file's line of a missing value: for a file the person chose (a built-in or generated series has rows, not lines they can open). */
+  private missingLine(m: MissingStop): number | null {
+    return this.source?.kind === 'upload' ? m.line : null;
+  }
+
+  /**
+   * Why Save model cannot be used now, in words for its description ('' when it can): a model is saved
+   * from a run that scored every row, which a run stopped by Stop or by missingValues error did not.
+   */
+  readonly saveBlocked = $derived.by(() => {
+    const view = this.dataset;
+    if (!view) return 'Load a dataset and score it to save its model.';
+    if (this.phase === 'loading' || this.phase === 'scoring') return 'A model can be saved when the run has finished.';
+    const s = this.summary;
+    if (!s) return 'Score the dataset to its end to save its model.';
+    const complete = 'A model is saved from a run that scored every row';
+    if (s.missing) {
+      const line = this.missingLine(s.missing);
+      const where = line !== null ? `line ${line}` : `row ${formatCount(s.missing.row + 1)}`;
+      return (
+        `${complete}; this one stopped at ${where} (a missing value in “${s.missing.column}”, missingValues error). ` +
+        `${line !== null ? 'Fix the file, or choose' : 'Choose'} missingValues carry, zero or skip to score every row.`
+      );
+    }
+    if (s.cancelled || s.rows < view.rows) {
+      return `${complete}; this one was stopped after ${formatCount(s.rows)} of ${formatCount(view.rows)} rows. Press Run to score them all.`;
+    }
+    return '';
+  });
+
   /** The status for when nothing is running, from what is on screen. */
   private settledStatus(): string {
     const view = this.dataset;
@@ -888,10 +940,15 @@ export class Playground {
       return `Scored ${formatCount(s.scored)} points in ${formatDuration(s.milliseconds)}`;
     }
     if (s?.missing) {
+      // said in full here (the message about it may have been replaced by another one)
       const m = s.missing;
+      const line = this.missingLine(m);
+      const what = m.cell === '' ? 'the value is missing' : m.cell !== null ? `${JSON.stringify(m.cell)} is not a number` : 'the value is missing or not a number';
+      const where = line !== null ? `line ${line} (row ${formatCount(m.row + 1)} of ${formatCount(view.rows)})` : `row ${formatCount(m.row + 1)} of ${formatCount(view.rows)}`;
       return (
-        `Stopped at row ${formatCount(m.row + 1)} of ${formatCount(view.rows)}: a missing value in “${m.column}” (see the message). ` +
-        (m.row === 1 ? 'The row before it is scored.' : `The ${formatCount(m.row)} rows before it are scored.`)
+        `Stopped at ${where}, column “${m.column}”: ${what}. ` +
+        (m.row === 0 ? 'No row before it' : m.row === 1 ? 'The row before it is' : `The ${formatCount(m.row)} rows before it are`) +
+        ' scored; missingValues carry, zero or skip scores past it.'
       );
     }
     return `Stopped after ${formatCount(this.rowsDone)} of ${formatCountOf(view.rows, 'row')}. Press Run to score again.`;

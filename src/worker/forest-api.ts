@@ -46,7 +46,9 @@ export interface ScoreRequest {
   threshold?: Partial<ThresholdOptions>;
   /**
    * Rows per chunk sent back (1 to 65,536; default 4,096). `onChunk` may answer with a number: the next
-   * chunk's rows (a replay paces a run so).
+   * chunk's rows (a replay paces a run so); or with `false`: the chunk was not taken (the caller has
+   * stopped), so it is not kept either and the run ends there, cancelled. Every chunk onChunk takes is kept,
+   * even when cancel() came while it was on its way: what the run keeps is what the caller was given.
    */
   chunkRows?: number;
   /**
@@ -75,6 +77,11 @@ export interface ModelInfo {
   rowsSeen: number;
   events: number;
   bytes: number;
+  /**
+   * The names of the columns it was fed, in order (null: the file does not name them): score({ fromModel })
+   * needs the same columns, so a caller can check them against its dataset before a run.
+   */
+  columns: string[] | null;
 }
 
 /** Why a row scored as it did (explain()). */
@@ -451,7 +458,10 @@ export function createForestApi(kernel: KernelSource, poolSettings: PoolSettings
      * With missingValues 'error' a missing or unreadable value stops it at its row: the rows before it are
      * sent and kept, and the summary's `missing` says where (the file's line, the column's name) and what to do.
      */
-    async score(request: ScoreRequest, onChunk?: (chunk: ScoreChunk) => void | number | Promise<void | number>): Promise<ScoreSummary> {
+    async score(
+      request: ScoreRequest,
+      onChunk?: (chunk: ScoreChunk) => void | number | false | Promise<void | number | false>,
+    ): Promise<ScoreSummary> {
       if (!table) throw new Error('No dataset is loaded: load a CSV file first.');
       const t = table;
       const me = ++run;
@@ -517,7 +527,8 @@ export function createForestApi(kernel: KernelSource, poolSettings: PoolSettings
           throw new Error("attribution explains scoringMode 'score'; turn it off for codisp.");
         }
         const D = options.shingleSize * columns.length;
-        attribution = request.attribution ? new Float64Array(t.rows * 2 * D).fill(NaN) : null;
+        const runAttribution = request.attribution ? new Float64Array(t.rows * 2 * D).fill(NaN) : null;
+        attribution = runAttribution;
         imputed = new Uint8Array(t.rows);
         const thresholder = restored?.thresholder ?? thresholderFor(options, request.threshold);
         const firstRow = thresholder.rowsGraded; // a model goes on counting rows where it stopped
@@ -529,6 +540,14 @@ export function createForestApi(kernel: KernelSource, poolSettings: PoolSettings
         let cancelled = false;
         /** Where missingValues 'error' stopped the run (a row of the table, an index of `columns`). */
         let missingAt: { row: number; column: number } | null = null;
+        /** Forgets what was found for rows [from, from + n) (a chunk not reported, or not taken). */
+        const unkeep = (from: number, n: number) => {
+          all.fill(NaN, from, from + n);
+          allGrades.fill(NaN, from, from + n);
+          allThresholds.fill(NaN, from, from + n);
+          imputed!.fill(0, from, from + n);
+          runAttribution?.fill(NaN, from * 2 * D, (from + n) * 2 * D);
+        };
         while (done < t.rows) {
           if (run !== me) {
             cancelled = true;
@@ -584,11 +603,13 @@ export function createForestApi(kernel: KernelSource, poolSettings: PoolSettings
           if (run !== me) {
             // stopped while the shards worked (a pool lets messages in meanwhile): this chunk is not
             // reported, so it is not kept either; no chunk goes out after a newer score() or cancel()
-            out.fill(NaN);
+            unkeep(done, n);
             missingAt = null;
             cancelled = true;
             break;
           }
+          // the thresholder as it was before this chunk: a chunk the caller does not take is taken back
+          const before = thresholder.mark();
           for (let r = 0; r < good; r++) {
             const g = thresholder.grade(firstRow + done + r, out[r], confidence[r]);
             allGrades[done + r] = g.grade;
@@ -607,6 +628,16 @@ export function createForestApi(kernel: KernelSource, poolSettings: PoolSettings
             rows: t.rows,
             milliseconds: took,
           });
+          if (next === false) {
+            // not taken (the caller had stopped: the page after Stop): not kept either, so that what the
+            // run keeps (explain, trees, export, events) is what the caller has, and the run ends here
+            thresholder.rollback(before);
+            done -= good;
+            unkeep(done, n);
+            missingAt = null;
+            cancelled = true;
+            break;
+          }
           if (missingAt) break;
           if (typeof next === 'number' && chunkSize(next) !== chunkRows) {
             chunkRows = chunkSize(next);
@@ -746,9 +777,9 @@ export function createForestApi(kernel: KernelSource, poolSettings: PoolSettings
 
     /** Reads a model file (checked as a snapshot) for score({ fromModel: true }). */
     async loadModel(bytes: Uint8Array): Promise<ModelInfo> {
-      const { forest: f, thresholder } = await loadSnapshot(bytes, await compileKernel(kernel));
+      const { forest: f, thresholder, columns } = await loadSnapshot(bytes, await compileKernel(kernel));
       model = bytes.slice();
-      return { options: f.options, rowsSeen: f.rowsSeen, events: thresholder?.events.length ?? 0, bytes: bytes.byteLength };
+      return { options: f.options, rowsSeen: f.rowsSeen, events: thresholder?.events.length ?? 0, bytes: bytes.byteLength, columns };
     },
 
     /** Closes score()'s worker pool, if any (a page terminates the whole worker instead). */

@@ -76,6 +76,56 @@ describe('score() with workers', () => {
   });
 });
 
+describe('score() stopped between chunks', () => {
+  for (const workers of [1, 2]) {
+    it(`keeps exactly the chunks onChunk took: one answered false is not kept (scores, events, explain, trees, export; ${workers} worker(s))`, async () => {
+      await api.loadCsv(csv(2500), 'test.csv');
+      // chunks [0, 700), [700, 1400), [1400, 2100): the spike at row 1700 is in the third
+      const request = { columns: ['a', 'b'], options: { numberOfTrees: 12, sampleSize: 64, seed: 3 }, chunkRows: 700, workers, attribution: true };
+      const full = await api.score(request);
+      expect(full.events.some((e) => e.start <= 1700 && 1700 <= e.end)).toBe(true);
+
+      // a run cancelled while its second chunk was with the caller, who took it: two chunks kept
+      const taken: ScoreChunk[] = [];
+      const cancelled = await api.score(request, async (c) => {
+        taken.push(c);
+        if (taken.length === 2) {
+          api.cancel();
+          await new Promise((resolve) => setTimeout(resolve, 5));
+        }
+      });
+      expect(cancelled.cancelled).toBe(true);
+      expect(cancelled.rows).toBe(1400);
+      expect(taken.at(-1)!.rowsDone).toBe(1400);
+      const twoChunks = await (await api.exportCsv()).text();
+
+      // the page after Stop: the third chunk came, and was not taken
+      const shown: ScoreChunk[] = [];
+      const refused = await api.score(request, (c) => {
+        if (shown.length === 2) return false;
+        shown.push(c);
+      });
+      expect(refused.cancelled).toBe(true);
+      expect(refused.rows).toBe(shown.at(-1)!.rowsDone);
+      expect(refused.rows).toBe(1400);
+      expect(refused.missing).toBeNull();
+      expect(refused.events).toEqual(cancelled.events);
+      for (const e of refused.events) expect(e.end).toBeLessThan(1400);
+      expect(await api.explain(1399)).not.toBeNull();
+      expect(await api.explain(1400)).toBeNull();
+      await expect(api.tree({ tree: 0, row: 1400 })).rejects.toThrow(/from 0 to 1399/);
+      // the download holds the rows shown: scores, grades, attribution, expected values, as the run cancelled there
+      const file = await (await api.exportCsv()).text();
+      expect(file).toBe(twoChunks);
+      const lines = file.trimEnd().split('\n');
+      const score = lines[0].split(',').indexOf('score');
+      expect(lines[1400].split(',')[score]).not.toBe(''); // data row 1399
+      expect(lines[1401].split(',')[score]).toBe(''); // data row 1400: in the chunk not taken
+      expect((await api.expectedValues()).every((e) => e.row < 1400)).toBe(true);
+    });
+  }
+});
+
 describe('explain()', () => {
   it('tells why a row scored: by column and by row of the shingle, adding up to the score; expected values at alerts', async () => {
     await api.loadCsv(csv(2500), 'test.csv');
@@ -224,6 +274,7 @@ describe('models', () => {
     const info = await api.loadModel(bytes);
     expect(info.options.numberOfTrees).toBe(15);
     expect(info.rowsSeen).toBe(1500);
+    expect(info.columns).toEqual(['a', 'b']); // for a caller to check against its dataset before a run
     const chunks: ScoreChunk[] = [];
     const summary = await api.score({ columns: ['a', 'b'], fromModel: true }, (c) => void chunks.push(c));
     expect(summary.options.seed).toBe(4);

@@ -101,7 +101,19 @@ describe("a run stopped by missingValues 'error'", () => {
           `${kind.startsWith('an uploaded') ? 'Fix the file, or choose' : 'Choose'} missingValues carry, zero or skip.`,
       );
       expect(pg.phase).toBe('stopped');
-      expect(pg.status).toBe('Stopped at row 2,001 of 3,000: a missing value in “b” (see the message). The 2,000 rows before it are scored.');
+      const upload = kind.startsWith('an uploaded');
+      // the status says where in full: the message may be replaced by another one
+      expect(pg.status).toBe(
+        `Stopped at ${upload ? 'line 2002 (row 2,001 of 3,000)' : 'row 2,001 of 3,000'}, column “b”: the value is missing. ` +
+          'The 2,000 rows before it are scored; missingValues carry, zero or skip scores past it.',
+      );
+      // a model is saved from a complete run: Save model is off, and its description says why and what to do
+      expect(pg.saveBlocked).toBe(
+        `A model is saved from a run that scored every row; this one stopped at ${upload ? 'line 2002' : 'row 2,001'} (a missing value in “b”, missingValues error). ` +
+          `${upload ? 'Fix the file, or choose' : 'Choose'} missingValues carry, zero or skip to score every row.`,
+      );
+      pg.dismissError();
+      expect(pg.status).not.toMatch(/see the message/);
       expect(pg.scores[1999]).toBe(0.5);
       expect(pg.summary?.rows).toBe(2000);
     });
@@ -126,5 +138,92 @@ describe('counts in the status say one row as "1 row"', () => {
     expect(pg.status).toBe(
       'No score: the forest was still warming up. It reports scores from row 65 on (outputAfter 64, shingleSize 1), and this file has 1 row. Lower outputAfter to score earlier rows.',
     );
+  });
+});
+
+describe('Stop while a chunk is on its way', () => {
+  it('the page and the worker keep the same rows: the chunk after Stop is neither shown nor kept (status, events, download)', async () => {
+    const { createForestApi } = await import('../../src/worker/forest-api');
+    const api = createForestApi(new URL('../../build/rcf.wasm', import.meta.url));
+    let text = 'a\n';
+    for (let i = 0; i < 6000; i++) text += `${(Math.sin(i / 9) + (i === 3000 ? 20 : 0)).toFixed(4)}\n`;
+    const view = await api.loadCsv(text, 'sine.csv');
+    const pg = new Playground();
+    let delivered = 0;
+    const answers: unknown[] = [];
+    // the worker in this thread, as ForestClient drives it: the signal cancels; chunks come through onChunk
+    const client = {
+      api,
+      score: (request: never, onChunk: (c: ScoreChunk) => unknown, signal: AbortSignal) => {
+        signal.addEventListener('abort', () => api.cancel(), { once: true });
+        return api.score(request, async (c) => {
+          // Stop is pressed while the fourth chunk is on its way to the page
+          if (++delivered === 4) pg.stop();
+          const answer = await onChunk(c);
+          answers.push(answer);
+          return answer as number | undefined | false;
+        });
+      },
+      exportCsv: () => api.exportCsv(),
+    };
+    (pg as unknown as { client: unknown }).client = client;
+    pg.dataset = view;
+    pg.column = 'a';
+    pg.settings = { ...pg.settings, numberOfTrees: 10, sampleSize: 64 };
+    await pg.score();
+    expect(answers.at(-1)).toBe(false);
+    expect(pg.phase).toBe('stopped');
+    expect(pg.rowsDone).toBeGreaterThan(0);
+    expect(pg.summary?.cancelled).toBe(true);
+    expect(pg.summary?.rows).toBe(pg.rowsDone);
+    expect(pg.status).toBe(`Stopped after ${pg.rowsDone.toLocaleString('en-US')} of 6,000 rows. Press Run to score again.`);
+    expect(pg.saveBlocked).toBe(
+      `A model is saved from a run that scored every row; this one was stopped after ${pg.rowsDone.toLocaleString('en-US')} of 6,000 rows. Press Run to score them all.`,
+    );
+    for (const e of pg.events) expect(e.end).toBeLessThan(pg.rowsDone);
+    // the download's scores are the page's
+    const lines = (await (await api.exportCsv()).text()).trimEnd().split('\n').slice(1);
+    const scored = lines.map((l) => l.split(',')[1] !== '');
+    expect(scored.lastIndexOf(true)).toBe(pg.rowsDone - 1);
+    expect(scored.filter(Boolean).length).toBe(Array.from(pg.scores).filter(Number.isFinite).length);
+    await api.dispose();
+  });
+});
+
+describe('loading a model that does not fit the dataset shown', () => {
+  it('is refused before any run: the scores shown stay, and the message says what to do', async () => {
+    const pg = new Playground();
+    let runs = 0;
+    const fake = {
+      score: async () => {
+        runs++;
+        throw new Error('no run expected');
+      },
+      api: {
+        loadModel: async () => ({ options: resolveOptions({ numberOfTrees: 30 }), rowsSeen: 22_695, events: 3, bytes: 100, columns: ['value'] }),
+      },
+    };
+    (pg as unknown as { client: unknown }).client = fake;
+    const numeric = ['a', 'b', 'c'].map((name) => ({ name, values: new Float64Array(4000) }));
+    pg.dataset = { name: 'Correlated columns', rows: 4000, columns: [], timeColumn: null, time: null, numeric, warnings: [], stopped: null, dateOrder: null };
+    pg.column = 'a';
+    pg.together = true;
+    pg.scores = new Float64Array(4000).fill(0.7);
+    pg.rowsDone = 4000;
+    pg.phase = 'done';
+    pg.status = 'Scored 3,900 points in 1.2 s';
+    const settings = JSON.stringify(pg.settings);
+    await pg.loadModel(new File([new Uint8Array(100)], 'machine.rcf'));
+    expect(pg.error).toBe(
+      'Could not go on from the model machine.rcf: The model was saved for the column “value”; Correlated columns has no column “value” ' +
+        '(its columns to score: “a”, “b”, “c”). Load a dataset with a column “value” to go on from this model.',
+    );
+    expect(runs).toBe(0);
+    expect(pg.phase).toBe('done');
+    expect(pg.status).toBe('Scored 3,900 points in 1.2 s');
+    expect(pg.scores[3999]).toBe(0.7);
+    expect(pg.rowsDone).toBe(4000);
+    expect(pg.modelNote).toBe('');
+    expect(JSON.stringify(pg.settings)).toBe(settings); // the model's options are not put in the fields
   });
 });
