@@ -125,3 +125,62 @@ describe('tester fixes, second round', () => {
     expect(await trees.getAttribute('aria-invalid')).toBeNull();
   });
 });
+
+describe('at 390 px', () => {
+  let s: Session;
+  let page: Page;
+
+  beforeAll(async () => {
+    s = await openBrowser({ width: 390, height: 800 });
+    page = s.page;
+    await page.goto(inject('baseURL'));
+    await waitScored(page);
+  });
+  afterAll(async () => {
+    await s?.close();
+  });
+
+  it('the tree view’s node labels are inside the drawing (in lines where one does not fit)', async () => {
+    const region = page.getByRole('region', { name: 'See the forest: one tree' });
+    await region.getByRole('button', { name: 'Show a tree' }).click();
+    const svg = region.locator('svg[role="img"]').first();
+    await svg.locator('text.label').first().waitFor({ timeout: 30_000 });
+    await svg.scrollIntoViewIfNeeded();
+    await frames(page);
+    await svg.screenshot({ path: 'test-results/tester-fixes-2-tree-390.png' });
+    const out = await svg.evaluate((el: SVGSVGElement) => {
+      const box = el.getBoundingClientRect();
+      const frame = el.parentElement!.getBoundingClientRect();
+      const right = Math.min(box.right, frame.right);
+      return [...el.querySelectorAll('text.label')].flatMap((t) => {
+        const r = t.getBoundingClientRect();
+        return r.left < box.left - 0.5 || r.right > right + 0.5 ? [`"${t.textContent}": ${r.left}–${r.right} outside ${box.left}–${right}`] : [];
+      });
+    });
+    expect(out).toEqual([]);
+  });
+
+  it('the dataset name wraps only between its parts (after _ or -, before .), never inside a word', async () => {
+    const name = page.getByText(/^machine_temperature_system_failure\.csv · [\d,]+ rows$/);
+    await name.waitFor();
+    // where each line starts: the characters before and at each break
+    const breaks = await name.evaluate((el: HTMLElement) => {
+      const chars: { ch: string; top: number }[] = [];
+      const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
+      for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+        for (let i = 0; i < node.textContent!.length; i++) {
+          const range = document.createRange();
+          range.setStart(node, i);
+          range.setEnd(node, i + 1);
+          const r = [...range.getClientRects()].find((q) => q.width > 0);
+          if (r) chars.push({ ch: node.textContent![i], top: Math.round(r.top) });
+        }
+      }
+      const out: string[] = [];
+      for (let i = 1; i < chars.length; i++) if (chars[i].top > chars[i - 1].top + 2) out.push(`${chars[i - 1].ch}|${chars[i].ch}`);
+      return out;
+    });
+    expect(breaks.length).toBeGreaterThan(0); // it does wrap here (wider than its box)
+    for (const b of breaks) expect(b, breaks.join(', ')).toMatch(/^([_ -]\|.|.\|[.·])$/);
+  });
+});
