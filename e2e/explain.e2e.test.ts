@@ -67,7 +67,7 @@ describe('explanations', () => {
     // time and row, score, threshold, grade (an alert), in text
     expect(text).toMatch(/time\s+20\d\d-\d\d-\d\d \d\d:\d\d UTC/);
     expect(text).toMatch(/threshold\s+\d+\.\d{3}/);
-    expect(text).toMatch(/grade\s+(0\.\d\d|1\.00) \(an alert/);
+    expect(text).toMatch(/grade\s+(0\.\d\d|1\.00|<0\.01) \(an alert/);
     // one column (value): all of the score, too high or too low
     const byColumn = await shares('.column .share');
     expect(byColumn.length).toBe(1);

@@ -51,6 +51,61 @@ export function noAlertReason(i: NoAlertInput): string | null {
   if (need.factor === 0) {
     return `${inside}: no new alert while that row is in the shingle (until ${i.where(need.from)})`;
   }
-  const faded = need.reference > i.scores[last] * 0.999999 ? '' : need.reference <= threshold ? ', faded to the threshold' : ', faded';
-  return `${inside}: no new alert unless it scores ${formatScore(need.level)} or more (${need.factor} × ${formatScore(need.reference)}, that alert’s score${faded})`;
+  const alertScore = i.scores[last];
+  const was = `that alert’s score`;
+  let ref: string;
+  if (need.reference <= threshold) {
+    // the reference is the threshold: that alert's score, faded over the rows since, is below it (or the
+    // threshold has risen above the score itself)
+    ref = alertScore > threshold
+      ? `the threshold: ${was}, ${formatScore(alertScore)}, faded to it over ${formatCount(row - last)} rows`
+      : `the threshold, now above ${was}, ${formatScore(alertScore)}`;
+  } else if (need.reference >= alertScore * 0.999999) ref = was;
+  else ref = `${was}, ${formatScore(alertScore)}, faded over ${formatCount(row - last)} rows`;
+  return `${inside}: no new alert unless it scores ${formatScore(need.level)} or more (${need.factor} × ${formatScore(need.reference)}, ${ref})`;
+}
+
+/** Scores above the threshold that raised no alert, counted by why (for a run with no anomaly event). */
+export interface SilentCounts {
+  /** Rows scored above their threshold. */
+  above: number;
+  /** Of them, rows before sampleSize (no alert is raised there). */
+  early: number;
+  /** Of them, rows after sampleSize that got no alert (inside an incident still open from an earlier run). */
+  inside: number;
+}
+
+export function silentCounts(
+  scores: ArrayLike<number>,
+  thresholds: ArrayLike<number>,
+  grades: ArrayLike<number>,
+  sampleSize: number,
+): SilentCounts {
+  const c = { above: 0, early: 0, inside: 0 };
+  const n = Math.min(scores.length, thresholds.length, grades.length);
+  for (let r = 0; r < n; r++) {
+    if (!(scores[r] > thresholds[r])) continue;
+    c.above++;
+    if (grades[r] > 0) continue;
+    if (r < sampleSize) c.early++;
+    else c.inside++;
+  }
+  return c;
+}
+
+/**
+ * The events list's text when a run has no anomaly event: true in each case (no score above the threshold,
+ * or some above it but none alerted, and why).
+ */
+export function noEventText(c: SilentCounts, sampleSize: number): string {
+  if (c.above === 0) return 'No anomaly event: no score rose above the threshold. Lower z to be told about smaller anomalies.';
+  const n = (k: number) => `${formatCount(k)} score${k === 1 ? '' : 's'}`;
+  const first = `the first ${formatCount(sampleSize)} rows, where no alert is raised (sampleSize: the forest’s sample is still filling)`;
+  const open = 'inside an incident already reported before these rows (no new alert unless it escalates)';
+  const all = c.above === 1 ? 'it is' : 'all are';
+  const why =
+    c.inside === 0 ? `${all} in ${first}`
+      : c.early === 0 ? `${all} ${open}`
+        : `${formatCount(c.early)} in ${first}, and ${formatCount(c.inside)} ${open}`;
+  return `No anomaly event: ${n(c.above)} rose above the threshold, but none raised an alert: ${why}.`;
 }

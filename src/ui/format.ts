@@ -16,6 +16,36 @@ export function formatCountOf(n: number, one: string, many = one + 's'): string 
   return `${formatCount(n)} ${n === 1 ? one : many}`;
 }
 
+const plain = new Intl.NumberFormat('en-US', { maximumFractionDigits: 20 });
+
+/** A number as typed or given, with thousands separators ("1,001", "2.5"); huge or non-finite ones as JS writes them. */
+export function formatNumber(v: number): string {
+  return Number.isFinite(v) && Math.abs(v) < 1e21 ? plain.format(v) : String(v);
+}
+
+/**
+ * What a field held, for messages "Must be …; got 1,001.": "got 1,001" (thousands separators, like the
+ * limits), "the field is empty", or — for a number field whose text the browser could not read as a
+ * finite number (1e400: the field's value is empty, validity.badInput is set), or Infinity — that it is not a
+ * finite number. `empty` is the words for an empty field.
+ */
+export function gotText(v: unknown, unreadable = false, empty = 'the field is empty'): string {
+  if (typeof v === 'number' && !Number.isNaN(v) && !Number.isFinite(v)) return `got ${v}, not a finite number`;
+  if (v === null || v === undefined || v === '' || (typeof v === 'number' && Number.isNaN(v))) {
+    return unreadable ? 'what is typed is not a finite number' : empty;
+  }
+  return `got ${typeof v === 'number' ? formatNumber(v) : String(v)}`;
+}
+
+/**
+ * A grade (0 to 1) with two decimals; an alert's grade (above 0) below 0.005 is "<0.01", never "0.00".
+ */
+export function formatGrade(g: number): string {
+  if (!Number.isFinite(g)) return '–';
+  if (g > 0 && g < 0.005) return '<0.01';
+  return g.toFixed(2);
+}
+
 /** Milliseconds → "0.9 s", "12.3 s", "45 ms". */
 export function formatDuration(ms: number): string {
   if (ms < 100) return `${Math.max(1, Math.round(ms))} ms`;

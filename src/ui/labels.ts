@@ -164,6 +164,24 @@ export function alertsOf(event: { start: number; end: number; peak: number }, al
 }
 
 /**
+ * The row an event's Explain explains: its alert with the top grade (the grade the events list shows for
+ * it); of equal grades, the higher score, then the earlier row.
+ */
+export function topAlertOf(
+  event: { start: number; end: number; peak: number },
+  alertRows: readonly number[],
+  grades: ArrayLike<number>,
+  scores: ArrayLike<number>,
+): number {
+  let best = -1;
+  for (const r of alertsOf(event, alertRows)) {
+    if (!(grades[r] > 0)) continue;
+    if (best < 0 || grades[r] > grades[best] || (grades[r] === grades[best] && scores[r] > scores[best])) best = r;
+  }
+  return best >= 0 ? best : event.start;
+}
+
+/**
  * Where an event's alerts fall, by the same rule as caughtWindows: how many of them (`alerts`) are inside
  * a labelled window (`inside`). Summed over all events, alerts − inside is caughtWindows' `outside`.
  */

@@ -10,7 +10,7 @@ import {
 } from '../shared/options';
 import { DEFAULT_THRESHOLD, type ThresholdOptions } from '../forest/thresholder';
 import { GAP_POLICIES, type GapPolicy } from '../forest/gaps';
-import { formatCount } from './format';
+import { formatCount, gotText } from './format';
 
 export interface Settings {
   numberOfTrees: number;
@@ -65,7 +65,6 @@ export function warmUpRows(options: Pick<ForestOptions, 'outputAfter' | 'shingle
 }
 
 const isBlank = (v: unknown) => v === null || v === undefined || v === '' || (typeof v === 'number' && Number.isNaN(v));
-const got = (v: unknown) => (isBlank(v) ? 'the field is empty' : `got ${String(v)}`);
 
 /** The option fields the page checks one by one. */
 export type CheckedSetting = IntegerSetting | 'timeDecay' | 'outputAfter' | 'z';
@@ -75,12 +74,13 @@ export const CHECKED_SETTINGS: readonly CheckedSetting[] = [...SETTING_NAMES, 't
  * What is wrong with one field's value: a sentence beginning "Must be…", limits with thousands
  * separators; '' when nothing. The field shows it beside itself; checkSettings names the field before it.
  */
-export function settingProblem(name: CheckedSetting, v: unknown): string {
+export function settingProblem(name: CheckedSetting, v: unknown, unreadable = false): string {
+  const got = (x: unknown) => gotText(x, unreadable);
   switch (name) {
     case 'timeDecay':
-      return isBlank(v) || (typeof v === 'number' && v >= 0 && v <= 1) ? '' : `Must be a number from 0 to 1 (or empty for the default); ${got(v)}.`;
+      return (isBlank(v) && !unreadable) || (typeof v === 'number' && v >= 0 && v <= 1) ? '' : `Must be a number from 0 to 1 (or empty for the default); ${got(v)}.`;
     case 'outputAfter':
-      return isBlank(v) || (typeof v === 'number' && Number.isInteger(v) && v >= 0)
+      return (isBlank(v) && !unreadable) || (typeof v === 'number' && Number.isInteger(v) && v >= 0)
         ? ''
         : `Must be a whole number of rows, 0 or more (or empty for the default); ${got(v)}.`;
     case 'z':
@@ -101,9 +101,11 @@ const SIZE_SETTINGS = ['numberOfTrees', 'sampleSize', 'shingleSize'] as const;
  * What is wrong with each field (settingProblem), and with the fields that together make a forest too large
  * for the kernel's memory (numberOfTrees, sampleSize, shingleSize, with `inputDimensions` columns): each of
  * them says so, naming the others. checkSettings says it in one sentence (resolveOptions' memoryMessage).
+ * `unreadable`: the number fields whose text the browser could not read as a number (1e400), which arrive
+ * empty (null) but are not.
  */
-export function settingProblems(settings: Settings, inputDimensions = 1): Record<CheckedSetting, string> {
-  const problems = Object.fromEntries(CHECKED_SETTINGS.map((n) => [n, settingProblem(n, settings[n])])) as Record<CheckedSetting, string>;
+export function settingProblems(settings: Settings, inputDimensions = 1, unreadable: ReadonlySet<string> = new Set()): Record<CheckedSetting, string> {
+  const problems = Object.fromEntries(CHECKED_SETTINGS.map((n) => [n, settingProblem(n, settings[n], unreadable.has(n))])) as Record<CheckedSetting, string>;
   if (SIZE_SETTINGS.some((n) => problems[n]) || problems.timeDecay) return problems;
   const { numberOfTrees, sampleSize, shingleSize } = settings;
   const timeDecay = isBlank(settings.timeDecay) ? 1 / (10 * sampleSize) : (settings.timeDecay as number);

@@ -61,9 +61,13 @@ export function decodeState(hash: string): SharedState & { problems: string[] } 
     if (kind === 'nab' && builtInByFile(id)) source = { kind: 'builtin', file: id };
     else if (kind === 'synthetic' && generatorById(id)) {
       const seed = Number(p.get('generatorSeed') ?? 1);
-      const rows = Number(p.get('rows') ?? SYNTHETIC_ROWS.default);
+      const rowsText = p.get('rows');
+      const rows = rowsText === null ? SYNTHETIC_ROWS.default : rowsText.trim() === '' ? NaN : Number(rowsText);
+      const n = (v: number) => v.toLocaleString('en-US');
       if (Number.isInteger(rows) && (rows < SYNTHETIC_ROWS.min || rows > SYNTHETIC_ROWS.max)) {
-        problems.push(`The link asks for ${rows} rows; generated series have ${SYNTHETIC_ROWS.min} to ${SYNTHETIC_ROWS.max}, so the nearest is used.`);
+        problems.push(`The link asks for ${n(rows)} generated rows; generated series have ${n(SYNTHETIC_ROWS.min)} to ${n(SYNTHETIC_ROWS.max)}, so the nearest is used.`);
+      } else if (!Number.isInteger(rows)) {
+        problems.push(`The link asks for ${JSON.stringify(rowsText)} generated rows; rows are whole numbers from ${n(SYNTHETIC_ROWS.min)} to ${n(SYNTHETIC_ROWS.max)}, so ${n(SYNTHETIC_ROWS.default)} are used.`);
       }
       if (generatorProblem('seed', seed)) {
         problems.push(`The link asks for generator seed ${p.get('generatorSeed')}; seeds are whole numbers from 0 to ${SYNTHETIC_SEED.max.toLocaleString('en-US')}, so seed ${SYNTHETIC_SEED.default} is used.`);

@@ -5,6 +5,8 @@
  * the forest caught. Same generator, seed and rows: the same text, byte for byte.
  */
 
+import { gotText } from './format';
+
 export type GeneratorId = 'sine-spikes' | 'level-shift' | 'trend-change' | 'noise-burst' | 'correlated';
 
 export interface Generator {
@@ -37,10 +39,7 @@ export const SYNTHETIC_ROWS = { default: 4000, min: 500, max: 200_000 } as const
 export const SYNTHETIC_SEED = { default: 1, min: 0, max: 2_147_483_647 } as const;
 
 const thousands = new Intl.NumberFormat('en-US', { maximumFractionDigits: 20 });
-const gotText = (v: unknown) =>
-  v === null || v === undefined || v === '' || (typeof v === 'number' && Number.isNaN(v))
-    ? 'the field is empty or not a number'
-    : `got ${typeof v === 'number' && Math.abs(v) < 1e21 ? thousands.format(v) : String(v)}`;
+const gotValue = (v: unknown) => gotText(v, false, 'the field is empty or not a number');
 
 /**
  * What is wrong with a generator field as typed (an empty or unreadable number field arrives as null), or
@@ -50,7 +49,7 @@ export function generatorProblem(name: 'rows' | 'seed', v: unknown): string {
   const { min, max } = name === 'rows' ? SYNTHETIC_ROWS : SYNTHETIC_SEED;
   return typeof v === 'number' && Number.isInteger(v) && v >= min && v <= max
     ? ''
-    : `Must be a whole number from ${thousands.format(min)} to ${thousands.format(max)}; ${gotText(v)}.`;
+    : `Must be a whole number from ${thousands.format(min)} to ${thousands.format(max)}; ${gotValue(v)}.`;
 }
 const START = Date.UTC(2024, 0, 1);
 const STEP = 5 * 60_000;

@@ -4,7 +4,7 @@ import { generate, generatorProblem, GENERATORS, mulberry32, toCsv } from '../..
 import { caughtWindows, eventInWindows, findLabelColumn, nabLabelsFor, unknownFiles, windowsFromColumn } from '../../src/ui/labels';
 import { decodeState, encodeState } from '../../src/ui/share';
 import { clampRange, isFull, panRange, rangeAround, visibleRows, zoomRange } from '../../src/ui/view';
-import { checkSettings, DEFAULT_SETTINGS, describeSettings, forestInput, thresholdInput } from '../../src/ui/settings';
+import { checkSettings, DEFAULT_SETTINGS, describeSettings, forestInput, settingProblem, settingProblems, thresholdInput } from '../../src/ui/settings';
 import { thresholderFor } from '../../src/forest/thresholder';
 import { indexAxis, type XAxis } from '../../src/ui/charts/x-axis';
 import { parseCsvText } from '../../src/ingest';
@@ -123,6 +123,30 @@ describe('generator fields', () => {
     const back = decodeState('#data=synthetic:noise-burst&generatorSeed=1e40&rows=4000');
     expect(back.source).toMatchObject({ kind: 'synthetic', seed: 1 });
     expect(back.problems.join(' ')).toMatch(/generator seed 1e40; seeds are whole numbers from 0 to 2,147,483,647/);
+  });
+
+  it('a link with rows that are not a whole number says so, as for the seed, and uses 4,000 rows', () => {
+    for (const rows of ['abc', '1.5', '']) {
+      const back = decodeState(`#data=synthetic:noise-burst&generatorSeed=3&rows=${rows}`);
+      expect(back.source).toMatchObject({ kind: 'synthetic', seed: 3, rows: 4000 });
+      expect(back.problems).toEqual([`The link asks for "${rows}" generated rows; rows are whole numbers from 500 to 200,000, so 4,000 are used.`]);
+    }
+    const far = decodeState('#data=synthetic:noise-burst&rows=1000000');
+    expect(far.source).toMatchObject({ rows: 200_000 });
+    expect(far.problems).toEqual(['The link asks for 1,000,000 generated rows; generated series have 500 to 200,000, so the nearest is used.']);
+    expect(decodeState('#data=synthetic:noise-burst&rows=6000').problems).toEqual([]);
+    expect(decodeState('#data=synthetic:noise-burst').problems).toEqual([]);
+  });
+
+  it('option messages: the value got with thousands separators, like the limits; a number too large to read is not “empty”', () => {
+    expect(settingProblem('numberOfTrees', 1001)).toBe('Must be a whole number from 1 to 1,000; got 1,001.');
+    expect(settingProblem('z', null, true)).toBe('Must be a number from 0.5 to 20; what is typed is not a finite number.');
+    expect(settingProblem('z', Infinity)).toBe('Must be a number from 0.5 to 20; got Infinity, not a finite number.');
+    expect(settingProblem('z', null)).toBe('Must be a number from 0.5 to 20; the field is empty.');
+    expect(settingProblem('z', 2500)).toBe('Must be a number from 0.5 to 20; got 2,500.');
+    expect(settingProblem('timeDecay', null, true)).toMatch(/what is typed is not a finite number/);
+    expect(settingProblem('timeDecay', null)).toBe('');
+    expect(settingProblems({ ...DEFAULT_SETTINGS, z: null as unknown as number }, 1, new Set(['z'])).z).toMatch(/not a finite number/);
   });
 });
 

@@ -3,7 +3,8 @@ import { readFileSync } from 'node:fs';
 import { traceSeries, nearestIndex, extent } from '../../src/ui/charts/trace';
 import { timeStats, xAxisFor } from '../../src/ui/charts/x-axis';
 import { parseNabTime, windowsFor } from '../../src/ui/windows';
-import { formatUtcTick, formatDuration, formatCount, formatCountOf, baseName } from '../../src/ui/format';
+import { formatUtcTick, formatDuration, formatCount, formatCountOf, formatGrade, baseName } from '../../src/ui/format';
+import { topAlertOf } from '../../src/ui/labels';
 import { parseCsvText } from '../../src/ingest/index';
 import type { DateOrder } from '../../src/ingest/stream';
 const rec = () => { const ops: string[] = []; return { ops, line: { moveTo: (x: number, y: number) => ops.push(`M${x},${y}`), lineTo: (x: number, y: number) => ops.push(`L${x},${y}`) }, spans: [] as number[][] }; };
@@ -133,5 +134,31 @@ describe('the x axis: time, or the row number when the times cannot be an axis',
     expect(ax.values).toBe(kind === 'time' ? v.time : null);
     if (note) expect(ax.note, String(ax.note)).toMatch(note);
     else expect(ax.note).toBeNull();
+  });
+});
+
+describe('grades and the row an event’s Explain explains', () => {
+  it('an alert’s grade never reads 0.00: below 0.005 it is <0.01', () => {
+    expect(formatGrade(0.004)).toBe('<0.01');
+    expect(formatGrade(0.0001)).toBe('<0.01');
+    expect(formatGrade(0.005)).toBe('0.01');
+    expect(formatGrade(0)).toBe('0.00');
+    expect(formatGrade(0.86)).toBe('0.86');
+    expect(formatGrade(1)).toBe('1.00');
+  });
+
+  it('Explain explains the event’s top-grade alert (the grade the list shows), not its start', () => {
+    // an event from row 10 to 40: alerts at 10 (grade 0.18) and 30 (0.86); the peak score is at 31 (no alert)
+    const grades = new Float64Array(50);
+    const scores = new Float64Array(50).fill(0.5);
+    grades[10] = 0.18;
+    scores[10] = 1.77;
+    grades[30] = 0.86;
+    scores[30] = 3.5;
+    scores[31] = 3.69;
+    const event = { start: 10, end: 40, peak: 31 };
+    expect(topAlertOf(event, [10, 30], grades, scores)).toBe(30);
+    // one alert: its start
+    expect(topAlertOf({ start: 10, end: 12, peak: 11 }, [10, 30], grades, scores)).toBe(10);
   });
 });
