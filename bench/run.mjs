@@ -6,8 +6,12 @@
 // Modes: score-then-update (the forest's streaming loop, through RandomCutForest: shingling and chunking
 // included), the same with attribution, and the kernel alone on pre-shingled points: update only (every
 // point), score only (the second half, scored against the forest the first half built).
+// Also: the trees sharded over 1, 2 and 4 worker threads (bench/workers.mjs), and the TypeScript reference
+// of tests/reference/ on the same forest, to show what the WASM kernel buys.
 // Bytes: the forest's own memory as the kernel reports it (configure; without the batch columns).
 import { readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { RandomCutForest, parseCsvText, saveSnapshot } from '../dist/node/index.js';
 
 const json = process.argv.includes('--json');
@@ -108,12 +112,49 @@ for (const trees of [50, 100]) {
   }
 }
 
+// --- the trees sharded over 1, 2 and 4 worker threads (bench/workers.mjs in its own process) ---
+const sharded = JSON.parse(execFileSync(process.execPath, [fileURLToPath(new URL('./workers.mjs', import.meta.url)), '--json'], { encoding: 'utf8' }));
+const onePoolForest = results.find((r) => r.mode === 'score-then-update' && r.trees === 100 && r.sampleSize === 256 && r.shingleSize === 8 && r.dimensions === 8);
+for (const r of sharded.results) {
+  if (r.workers === 'thread') continue;
+  results.push({
+    name: 'machine_temperature', mode: 'sharded, score+update', trees: sharded.numberOfTrees, sampleSize: sharded.sampleSize,
+    shingleSize: sharded.shingleSize, dimensions: sharded.shingleSize, workers: r.workers, points: sharded.points,
+    pointsPerSecond: r.pointsPerSecond, bytes: onePoolForest?.bytes, speedup: r.speedup, identicalScores: sharded.identicalScores,
+  });
+}
+
+// --- the TypeScript reference (tests/reference/, bundled to dist/bench/ by `npm run bench`): what WASM buys ---
+// The same forest as the 100-tree, 256, shingle 8 row, on the first REFERENCE_POINTS shingles only (it is slow;
+// its trees are still growing over the first 256, so if anything this flatters the reference).
+const REFERENCE_POINTS = 3000;
+{
+  const { ReferenceForest } = await import(new URL('../dist/bench/reference.js', import.meta.url).href);
+  const D = 8;
+  const points = shingled(Array.from(machine), D);
+  let best = Infinity;
+  for (let rep = 0; rep < 2; rep++) {
+    const f = new ReferenceForest({ trees: 100, sampleSize: 256, dimensions: D, seed: 1n, timeDecay: 1 / 2560 });
+    best = Math.min(best, timed(() => {
+      for (let i = 0; i < REFERENCE_POINTS; i++) f.scoreThenUpdate(Array.from(points.subarray(i * D, (i + 1) * D)));
+    }));
+  }
+  results.push({
+    name: 'machine_temperature', mode: 'TypeScript reference', trees: 100, sampleSize: 256, shingleSize: D, dimensions: D, workers: 1,
+    points: REFERENCE_POINTS, pointsPerSecond: Math.round(REFERENCE_POINTS / (best / 1000)),
+  });
+}
+
 if (json) console.log(JSON.stringify(results, null, 1));
 else {
   console.log('case                  mode                   trees sample shingle dims workers  points  points/s  forest bytes  snapshot bytes');
   for (const r of results)
     console.log(
-      `${r.name.padEnd(21)} ${r.mode.padEnd(22)} ${String(r.trees).padStart(5)} ${String(r.sampleSize).padStart(6)} ${String(r.shingleSize).padStart(7)} ${String(r.dimensions).padStart(4)} ${String(r.workers).padStart(7)} ${String(r.points).padStart(7)} ${String(r.pointsPerSecond).padStart(9)} ${String(r.bytes).padStart(13)} ${String(r.snapshotBytes ?? '').padStart(15)}`,
+      `${r.name.padEnd(21)} ${r.mode.padEnd(22)} ${String(r.trees).padStart(5)} ${String(r.sampleSize).padStart(6)} ${String(r.shingleSize).padStart(7)} ${String(r.dimensions).padStart(4)} ${String(r.workers).padStart(7)} ${String(r.points).padStart(7)} ${String(r.pointsPerSecond).padStart(9)} ${String(r.bytes ?? '').padStart(13)} ${String(r.snapshotBytes ?? '').padStart(15)}`,
     );
-  console.log(`(best of 3 runs each; one thread; ${cpu ? 'CPU time' : 'wall clock'})`);
+  console.log(`(best of 3 runs each (the reference: of 2); one thread except the pool rows (wall clock, worker threads); ${cpu ? 'CPU time' : 'wall clock'})`);
+  const ref = results.find((r) => r.mode === 'TypeScript reference');
+  if (onePoolForest && ref) console.log(`WASM kernel vs the TypeScript reference, 100 trees, 256, shingle 8: ${(onePoolForest.pointsPerSecond / ref.pointsPerSecond).toFixed(1)}x`);
+  const pool = results.filter((r) => r.speedup !== undefined).map((r) => `${r.workers} worker${r.workers === 1 ? '' : 's'} ${r.speedup}x`);
+  if (pool.length) console.log(`pool against one thread (same scores bit for bit: ${sharded.identicalScores}): ${pool.join(', ')}; ${sharded.cores} cores here`);
 }
