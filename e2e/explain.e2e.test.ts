@@ -76,6 +76,9 @@ describe('explanations', () => {
     // the alerting row: the expected value beside the actual one
     const values = await panel().locator('.column .values').innerText();
     expect(values).toMatch(/^expected about -?[\d,.]+, was -?[\d,.]+$/);
+    // and the words agree with them: too high when it was above what would have looked normal
+    const [expectedValue, actualValue] = [...values.matchAll(/-?[\d,.]*\d/g)].map((m) => Number(m[0].replace(/,/g, '')));
+    expect(text).toMatch(actualValue > expectedValue! ? /100\.0% of the score, too high/ : /100\.0% of the score, too low/);
     // a summary sentence on the top contribution
     expect(await panel().locator('.summary').innerText()).toMatch(/^Top contribution: value, too (high|low) \(100\.0% of the score\)\./);
     // shingleSize 1: no bars by row of the shingle, said in words

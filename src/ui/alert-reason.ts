@@ -3,7 +3,7 @@
  * (src/forest/thresholder.ts, realertLevel) told in words for the readout.
  */
 import { DEFAULT_THRESHOLD, realertLevel } from '../forest/thresholder';
-import { formatCount, formatScore } from './format';
+import { formatCount, formatCountOf, formatScore } from './format';
 
 export interface NoAlertInput {
   row: number;
@@ -58,10 +58,10 @@ export function noAlertReason(i: NoAlertInput): string | null {
     // the reference is the threshold: that alert's score, faded over the rows since, is below it (or the
     // threshold has risen above the score itself)
     ref = alertScore > threshold
-      ? `the threshold: ${was}, ${formatScore(alertScore)}, faded to it over ${formatCount(row - last)} rows`
+      ? `the threshold: ${was}, ${formatScore(alertScore)}, faded to it over ${formatCountOf(row - last, 'row')}`
       : `the threshold, now above ${was}, ${formatScore(alertScore)}`;
   } else if (need.reference >= alertScore * 0.999999) ref = was;
-  else ref = `${was}, ${formatScore(alertScore)}, faded over ${formatCount(row - last)} rows`;
+  else ref = `${was}, ${formatScore(alertScore)}, faded over ${formatCountOf(row - last, 'row')}`;
   return `${inside}: no new alert unless it scores ${formatScore(need.level)} or more (${need.factor} × ${formatScore(need.reference)}, ${ref})`;
 }
 

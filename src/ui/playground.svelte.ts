@@ -123,6 +123,8 @@ export class Playground {
   /** What of a link could not be followed once its dataset loaded (a column it does not have). */
   linkNotes = $state.raw<string[]>([]);
   settings = $state<Settings>({ ...DEFAULT_SETTINGS });
+  /** Option fields whose text the browser cannot read as a number (1e400): not empty, so no default for them. */
+  unreadable = $state.raw<ReadonlySet<string>>(new Set());
   /** Options of the current or last run, as resolved (with outputAfter, timeDecay), and its z. */
   options = $state.raw<ForestOptions | null>(null);
   runZ = $state(DEFAULT_SETTINGS.z);
@@ -386,7 +388,7 @@ export class Playground {
     else this.replay = { speed: this.replaySpeed, paused: false };
     let options: ForestOptions;
     try {
-      options = checkSettings(this.settings, this.together ? Math.max(1, this.scoreColumns.length) : 1);
+      options = checkSettings(this.settings, this.together ? Math.max(1, this.scoreColumns.length) : 1, this.unreadable);
     } catch (e) {
       this.error = messageOf(e);
       this.replay = null;
@@ -707,6 +709,11 @@ export class Playground {
     }
     if (!(Number.isFinite(this.scores[row]))) {
       this.explainError = 'This row has no score (the forest was still warming up), so there is nothing to explain.';
+      return;
+    }
+    if (this.options?.scoringMode === 'codisp') {
+      this.explainError =
+        'scoringMode codisp has no attribution, so there is no by-column or by-row explanation. Choose scoringMode score to see one.';
       return;
     }
     try {

@@ -123,11 +123,12 @@ export function settingProblems(settings: Settings, inputDimensions = 1, unreada
 
 /**
  * Checks the settings as typed (an empty number field arrives as null) and resolves them to full options.
- * Every field that is wrong is named ("numberOfTrees must be…; sampleSize must be…"), not only the first.
+ * `unreadable`: the fields whose text the browser could not read as a number (they arrive as null too, but
+ * are not empty: no default for them). Every field that is wrong is named ("numberOfTrees must be…; sampleSize must be…"), not only the first.
  */
-export function checkSettings(settings: Settings, inputDimensions = 1): ForestOptions {
+export function checkSettings(settings: Settings, inputDimensions = 1, unreadable: ReadonlySet<string> = new Set()): ForestOptions {
   const wrong = CHECKED_SETTINGS.flatMap((name) => {
-    const problem = settingProblem(name, settings[name]);
+    const problem = settingProblem(name, settings[name], unreadable.has(name));
     return problem ? [`${name} m${problem.slice(1)}`] : [];
   });
   if (wrong.length === 1) throw new Error(wrong[0]);

@@ -227,3 +227,17 @@ describe('loading a model that does not fit the dataset shown', () => {
     expect(JSON.stringify(pg.settings)).toBe(settings); // the model's options are not put in the fields
   });
 });
+
+describe('Explain with scoringMode codisp', () => {
+  it('says in plain words that codisp has no attribution, without asking the worker', async () => {
+    const { pg } = withRun();
+    let asked = 0;
+    (pg as unknown as { client: unknown }).client = { api: { explain: async () => void asked++ } };
+    pg.options = resolveOptions({ scoringMode: 'codisp' });
+    pg.phase = 'done';
+    pg.scores = Float64Array.of(1.5, 2.5);
+    await pg.explain(1);
+    expect(pg.explainError).toBe('scoringMode codisp has no attribution, so there is no by-column or by-row explanation. Choose scoringMode score to see one.');
+    expect(asked).toBe(0);
+  });
+});

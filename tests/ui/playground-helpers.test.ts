@@ -231,6 +231,14 @@ describe('settings', () => {
     expect(() => checkSettings({ ...DEFAULT_SETTINGS, outputAfter: -1 })).toThrow(/^outputAfter must be a whole number/);
   });
 
+  it('a field the browser could not read (1e400) is not empty: no default for it, and it says so', () => {
+    expect(() => checkSettings({ ...DEFAULT_SETTINGS, timeDecay: null }, 1, new Set(['timeDecay']))).toThrow(
+      /^timeDecay must be a number from 0 to 1 \(or empty for the default\); what is typed is not a finite number\.$/,
+    );
+    expect(() => checkSettings({ ...DEFAULT_SETTINGS, z: null as unknown as number }, 1, new Set(['z']))).toThrow(/^z must .*; what is typed is not a finite number\.$/);
+    expect(checkSettings({ ...DEFAULT_SETTINGS, timeDecay: null }).timeDecay).toBe(1 / 2560); // empty: the default
+  });
+
   it('name every bad value, not only the first', () => {
     expect(() => checkSettings({ ...DEFAULT_SETTINGS, numberOfTrees: 0, sampleSize: 1.5, z: 99 })).toThrow(
       '3 options are not valid. numberOfTrees must be a whole number from 1 to 1,000; got 0. ' +
