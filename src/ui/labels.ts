@@ -118,6 +118,8 @@ export interface Caught {
   outside: number;
   /** Per window: caught or not. */
   hit: boolean[];
+  /** Windows that start after the last row scored (a run going on, or stopped): not scored yet. */
+  notScored: number;
 }
 
 /**
@@ -136,7 +138,7 @@ export function windowsHolding(windows: readonly Window[], row: number, x: XAxis
  * How alerts compare with labelled windows. `alertRows` are row indices with grade > 0 (any order).
  * A window is caught when an alert's x falls inside it (ends included).
  */
-export function caughtWindows(windows: readonly Window[], alertRows: readonly number[], x: XAxis): Caught {
+export function caughtWindows(windows: readonly Window[], alertRows: readonly number[], x: XAxis, rowsScored = x.count): Caught {
   const hit = windows.map(() => false);
   let outside = 0;
   for (const row of alertRows) {
@@ -144,7 +146,9 @@ export function caughtWindows(windows: readonly Window[], alertRows: readonly nu
     for (const w of held) hit[w] = true;
     if (held.length === 0) outside++;
   }
-  return { caught: hit.filter(Boolean).length, total: windows.length, outside, hit };
+  const last = rowsScored > 0 ? xOf(x, Math.min(rowsScored, x.count) - 1) : -Infinity;
+  const notScored = rowsScored >= x.count ? 0 : windows.filter((w) => w[0] > last).length;
+  return { caught: hit.filter(Boolean).length, total: windows.length, outside, hit, notScored };
 }
 
 /** The alert rows of one event: those of sorted `alertRows` from its start to its end (events never overlap). */

@@ -181,7 +181,7 @@ export class Playground {
     void this.version;
     const x = this.x;
     if (!x || this.windows.length === 0) return null;
-    return caughtWindows(this.windows, this.alertRows, x);
+    return caughtWindows(this.windows, this.alertRows, x, this.rowsDone);
   });
 
   private client: ForestClient | null = null;

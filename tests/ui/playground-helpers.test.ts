@@ -88,7 +88,14 @@ describe('labels', () => {
   it('counts windows caught and alerts outside them', () => {
     const x = indexAxis(100);
     const c = caughtWindows([[10, 20], [50, 60], [80, 90]], [9, 14, 15, 59, 70], x); // rows are 0-based, x from 1
-    expect(c).toEqual({ caught: 2, total: 3, outside: 1, hit: [true, true, false] });
+    expect(c).toEqual({ caught: 2, total: 3, outside: 1, hit: [true, true, false], notScored: 0 });
+  });
+
+  it('after a stopped run, says how many windows lie after the last row scored', () => {
+    const x = indexAxis(100);
+    // 55 rows scored (x 1 to 55): the window at 50-60 was reached, the one at 80-90 not
+    expect(caughtWindows([[10, 20], [50, 60], [80, 90]], [14], x, 55)).toMatchObject({ caught: 1, total: 3, notScored: 1 });
+    expect(caughtWindows([[10, 20], [50, 60], [80, 90]], [], x, 0)).toMatchObject({ notScored: 3 });
   });
 
   it('an event is in a window by where its alerts are, as the counts say (not by its span overlapping one)', () => {
