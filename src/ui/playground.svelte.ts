@@ -828,14 +828,20 @@ export class Playground {
   }
 
   /** Saves the forest and thresholder after the last complete run as `<name>-model.rcf`. */
+  /** A model file being made: a second click meanwhile (a double click) saves nothing more. */
+  private savingModel = false;
+
   async saveModel(): Promise<void> {
     const view = this.dataset;
-    if (!view) return;
+    if (!view || this.savingModel) return;
+    this.savingModel = true;
     try {
       const bytes = await this.forest.api.saveModel();
       saveBlob(new Blob([bytes as BlobPart], { type: 'application/octet-stream' }), `${baseName(view.name)}-model.rcf`);
     } catch (e) {
       this.error = `Could not save the model: ${messageOf(e)}`;
+    } finally {
+      this.savingModel = false;
     }
   }
 

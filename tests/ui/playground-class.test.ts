@@ -241,3 +241,24 @@ describe('Explain with scoringMode codisp', () => {
     expect(asked).toBe(0);
   });
 });
+
+describe('Save model', () => {
+  it('a double click saves one file', async () => {
+    const { pg } = withRun();
+    let asked = 0;
+    let release: (b: Uint8Array) => void = () => {};
+    (pg as unknown as { client: unknown }).client = {
+      api: { saveModel: () => (asked++, new Promise<Uint8Array>((resolve) => (release = resolve))) },
+    };
+    const first = pg.saveModel();
+    const second = pg.saveModel();
+    release(new Uint8Array(4));
+    await Promise.all([first, second]);
+    expect(asked).toBe(1);
+    // and once it is saved, the next click saves again
+    const third = pg.saveModel();
+    release(new Uint8Array(4));
+    await third;
+    expect(asked).toBe(2);
+  });
+});
