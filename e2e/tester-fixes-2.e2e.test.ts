@@ -183,4 +183,11 @@ describe('at 390 px', () => {
     expect(breaks.length).toBeGreaterThan(0); // it does wrap here (wider than its box)
     for (const b of breaks) expect(b, breaks.join(', ')).toMatch(/^([_ -]\|.|.\|[.·])$/);
   });
+
+  it('the events table fits its box: every column, the Explain buttons too, without scrolling sideways', async () => {
+    const region = page.getByRole('region', { name: 'Anomaly events', exact: true });
+    await region.getByRole('button', { name: /^Explain event 1 at / }).waitFor();
+    const size = await region.locator('table').evaluate((t: HTMLTableElement) => ({ table: t.scrollWidth, box: t.parentElement!.clientWidth }));
+    expect(size.table).toBeLessThanOrEqual(size.box);
+  });
 });
