@@ -12,9 +12,11 @@
 import { readFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import os from 'node:os';
 import { RandomCutForest, parseCsvText, saveSnapshot } from '../dist/node/index.js';
 
 const json = process.argv.includes('--json');
+const loadBefore = os.loadavg()[0];
 const cpu = process.argv.includes('--cpu');
 const kernel = new URL('../build/rcf.wasm', import.meta.url);
 const module = await RandomCutForest.compile(kernel);
@@ -157,4 +159,10 @@ else {
   if (onePoolForest && ref) console.log(`WASM kernel vs the TypeScript reference, 100 trees, 256, shingle 8: ${(onePoolForest.pointsPerSecond / ref.pointsPerSecond).toFixed(1)}x`);
   const pool = results.filter((r) => r.speedup !== undefined).map((r) => `${r.workers} worker${r.workers === 1 ? '' : 's'} ${r.speedup}x`);
   if (pool.length) console.log(`pool against one thread (same scores bit for bit: ${sharded.identicalScores}): ${pool.join(', ')}; ${sharded.cores} cores here`);
+  const loadAfter = os.loadavg()[0];
+  const cores = os.availableParallelism?.() ?? os.cpus().length;
+  console.log(`load average (1 min) ${loadBefore.toFixed(2)} before, ${loadAfter.toFixed(2)} after, on ${cores} cores`);
+  // the bench's own threads raise the figure after; before it, the load is other processes' (averaged over the last minute)
+  if (loadBefore > cores / 2)
+    console.log('warning: other processes were busy as it began: the figures, above all the pool rows, may be lower than on a quiet machine');
 }
