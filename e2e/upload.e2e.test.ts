@@ -270,7 +270,7 @@ describe('runs the options or the data stop', () => {
         'Fix the file, or choose missingValues carry, zero or skip.',
     );
     expect(await page.getByRole('status').innerText()).toBe(
-      'Stopped at line 2002 (row 2,001 of 3,000), column “b”: the value is missing. The 2,000 rows before it are scored; missingValues carry, zero or skip scores past it.',
+      'Stopped at line 2002 (row 2,001 of 3,000), column “b”: the value is missing. The 2,000 rows before it are kept, 1,936 of them scored (the first 64 rows warmed the forest up); missingValues carry, zero or skip scores past it.',
     );
     // a model is saved from a complete run: Save model is off, and says why
     const save = page.getByRole('button', { name: 'Save model' });

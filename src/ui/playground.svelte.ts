@@ -959,11 +959,18 @@ export class Playground {
       const what = m.cell === '' ? 'the value is missing' : m.cell !== null ? `${JSON.stringify(m.cell)} is not a number` : 'the value is missing or not a number';
       const where = line !== null ? `line ${line} (row ${formatCount(m.row + 1)} of ${formatCount(view.rows)})` : `row ${formatCount(m.row + 1)} of ${formatCount(view.rows)}`;
       return (
-        `Stopped at ${where}, column “${m.column}”: ${what}. ` +
-        (m.row === 0 ? 'No row before it' : m.row === 1 ? 'The row before it is' : `The ${formatCount(m.row)} rows before it are`) +
-        ' scored; missingValues carry, zero or skip scores past it.'
+        `Stopped at ${where}, column “${m.column}”: ${what}. ` + keptBefore(m.row, s.scored) + '; missingValues carry, zero or skip scores past it.'
       );
     }
     return `Stopped after ${formatCount(this.rowsDone)} of ${formatCountOf(view.rows, 'row')}. Press Run to score again.`;
   }
+}
+
+/** "The 2,000 rows before it are kept, 1,936 of them scored (the first 64 warmed the forest up)". */
+function keptBefore(rows: number, scored: number): string {
+  if (rows === 0) return 'No row came before it';
+  const kept = rows === 1 ? 'The row before it is kept' : `The ${formatCount(rows)} rows before it are kept`;
+  if (scored >= rows) return `${kept}, all scored`;
+  if (scored === 0) return `${kept}, none scored (the forest was still warming up)`;
+  return `${kept}, ${formatCount(scored)} of them scored (the first ${formatCountOf(rows - scored, 'row')} warmed the forest up)`;
 }

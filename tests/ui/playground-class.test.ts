@@ -105,7 +105,7 @@ describe("a run stopped by missingValues 'error'", () => {
       // the status says where in full: the message may be replaced by another one
       expect(pg.status).toBe(
         `Stopped at ${upload ? 'line 2002 (row 2,001 of 3,000)' : 'row 2,001 of 3,000'}, column “b”: the value is missing. ` +
-          'The 2,000 rows before it are scored; missingValues carry, zero or skip scores past it.',
+          'The 2,000 rows before it are kept, all scored; missingValues carry, zero or skip scores past it.',
       );
       // a model is saved from a complete run: Save model is off, and its description says why and what to do
       expect(pg.saveBlocked).toBe(
