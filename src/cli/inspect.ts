@@ -3,7 +3,7 @@ import { CsvStreamReader } from '../ingest/stream';
 import type { CsvSummary } from '../ingest/stream';
 import { DELIMITER_NAMES } from '../ingest/sniff';
 import { isoString } from '../ingest/time';
-import { defaultColumn } from '../ingest/columns';
+import { defaultColumn, isLabelColumn } from '../ingest/columns';
 import { count, plural } from '../ingest/table-builder';
 import { openSource, Progress, pump } from './input';
 import type { Context, Values } from './main';
@@ -18,6 +18,10 @@ export interface InspectJson {
   end: string | null;
   columns: { name: string; kind: 'time' | 'number' | 'text'; missing: number; min: number | null; max: number | null }[];
   warnings: string[];
+  /** The column `rcf score` scores without --column (null: none, or no data rows). */
+  defaultColumn: string | null;
+  /** Number columns named like 0/1 labels (label, anomaly, is_anomaly…): not scored by default. */
+  labelColumns: string[];
 }
 
 export function inspectJson(summary: CsvSummary, found: string[] = []): InspectJson {
@@ -30,6 +34,8 @@ export function inspectJson(summary: CsvSummary, found: string[] = []): InspectJ
     end: summary.end,
     columns: summary.columns.map((c) => ({ name: c.name, kind: c.kind, missing: c.missing, min: c.min, max: c.max })),
     warnings: [...summary.warnings, ...found],
+    defaultColumn: summary.rows === 0 ? null : defaultColumn(summary.columns, summary.rows),
+    labelColumns: summary.columns.filter((c) => c.kind === 'number' && isLabelColumn(c.name)).map((c) => c.name),
   };
 }
 
@@ -87,8 +93,9 @@ function readable(name: string, j: InspectJson, detectedOn: number): string {
   const rows = [['column', 'kind', 'missing', 'min', 'max'], ...j.columns.map((c) => [c.name, c.kind, count(c.missing), value(c.kind, c.min), value(c.kind, c.max)])];
   const widths = rows[0]!.map((_, k) => Math.max(...rows.map((r) => r[k]!.length)));
   for (const r of rows) lines.push('  ' + r.map((cell, k) => (k === 2 ? cell.padStart(widths[k]!) : cell.padEnd(widths[k]!))).join('  ').trimEnd());
-  const chosen = defaultColumn(j.columns, j.rows);
+  const chosen = j.defaultColumn;
   lines.push('');
+  for (const label of j.labelColumns) lines.push(`"${label}" is named like a 0/1 label column: not scored by default (the page shades its 1s as labelled windows)`);
   lines.push(
     j.rows === 0
       ? 'no data rows (only the header line): nothing to score'

@@ -105,7 +105,8 @@ Scoring (score):
 inspect:
   --json               one JSON object: rows, delimiter, decimal, timeColumn, start, end (ISO 8601 UTC or
                        null), columns [{name, kind: time|number|text, missing, min, max}] (min and max of a
-                       time column in epoch milliseconds), warnings [text]
+                       time column in epoch milliseconds), warnings [text], defaultColumn (what rcf score
+                       scores without --column, or null), labelColumns [names of 0/1 label columns]
 
   -h, --help           this help
 

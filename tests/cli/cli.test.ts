@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { HELP } from '../../src/cli/main';
 import { parseCsvText } from '../../src/ingest';
+import { defaultColumn } from '../../src/ingest/columns';
 import { readCsvColumns } from '../../src/ingest/read-columns';
 import { cliFixture, csvFixture, ensureBuilt, readText, run, spawnBin, wholeFileOutput } from './helpers';
 
@@ -333,7 +334,8 @@ describe('rcf inspect', () => {
     expect(r.stderr).toBe('');
     expect(r.stdout.endsWith('}\n')).toBe(true);
     const j = JSON.parse(r.stdout);
-    expect(Object.keys(j)).toEqual(['rows', 'delimiter', 'decimal', 'timeColumn', 'start', 'end', 'columns', 'warnings']);
+    // the fields rcf inspect promises, then two more: the column scored by default and the label columns
+    expect(Object.keys(j)).toEqual(['rows', 'delimiter', 'decimal', 'timeColumn', 'start', 'end', 'columns', 'warnings', 'defaultColumn', 'labelColumns']);
     const t = parseCsvText(readText(file));
     expect(j).toEqual({
       rows: t.rows,
@@ -344,6 +346,8 @@ describe('rcf inspect', () => {
       end: t.end,
       columns: t.columns.map(({ name, kind, missing, min, max }) => ({ name, kind, missing, min, max })),
       warnings: t.warnings,
+      defaultColumn: t.rows ? defaultColumn(t.columns, t.rows) : null,
+      labelColumns: [],
     });
     const { kinds, missing: miss, ...rest } = expected as Record<string, unknown>;
     expect(j).toMatchObject(rest);

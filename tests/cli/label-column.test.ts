@@ -56,6 +56,10 @@ describe('a label column first', () => {
     const r = await run(['inspect', file()]);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(new RegExp(`^rcf score would score "${column}" by default \\(--column picks others\\)$`, 'm'));
+    expect(r.stdout).toMatch(/is named like a 0\/1 label column: not scored by default/);
+    const j = JSON.parse((await run(['inspect', file(), '--json'])).stdout);
+    expect(j.defaultColumn).toBe(column);
+    expect(j.labelColumns).toEqual([column === 'value' ? 'is_anomaly' : 'label']);
   });
 
   it('the same on stdin, piped at once or row by row: the label column leaves no choice open, so rows come out at a pause', async () => {
