@@ -67,7 +67,8 @@ export function decodeState(hash: string): SharedState & { problems: string[] } 
       if (Number.isInteger(rows) && (rows < SYNTHETIC_ROWS.min || rows > SYNTHETIC_ROWS.max)) {
         problems.push(`The link asks for ${n(rows)} generated rows; generated series have ${n(SYNTHETIC_ROWS.min)} to ${n(SYNTHETIC_ROWS.max)}, so the nearest is used.`);
       } else if (!Number.isInteger(rows)) {
-        problems.push(`The link asks for ${JSON.stringify(rowsText)} generated rows; rows are whole numbers from ${n(SYNTHETIC_ROWS.min)} to ${n(SYNTHETIC_ROWS.max)}, so ${n(SYNTHETIC_ROWS.default)} are used.`);
+        const asked = rowsText!.trim() === '' ? 'The link’s rows= is empty' : `The link asks for ${JSON.stringify(rowsText)} generated rows`;
+        problems.push(`${asked}; rows are whole numbers from ${n(SYNTHETIC_ROWS.min)} to ${n(SYNTHETIC_ROWS.max)}, so ${n(SYNTHETIC_ROWS.default)} are used.`);
       }
       if (generatorProblem('seed', seed)) {
         problems.push(`The link asks for generator seed ${p.get('generatorSeed')}; seeds are whole numbers from 0 to ${SYNTHETIC_SEED.max.toLocaleString('en-US')}, so seed ${SYNTHETIC_SEED.default} is used.`);

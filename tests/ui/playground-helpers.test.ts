@@ -136,7 +136,8 @@ describe('generator fields', () => {
     for (const rows of ['abc', '1.5', '']) {
       const back = decodeState(`#data=synthetic:noise-burst&generatorSeed=3&rows=${rows}`);
       expect(back.source).toMatchObject({ kind: 'synthetic', seed: 3, rows: 4000 });
-      expect(back.problems).toEqual([`The link asks for "${rows}" generated rows; rows are whole numbers from 500 to 200,000, so 4,000 are used.`]);
+      const asked = rows === '' ? 'The link’s rows= is empty' : `The link asks for "${rows}" generated rows`;
+      expect(back.problems).toEqual([`${asked}; rows are whole numbers from 500 to 200,000, so 4,000 are used.`]);
     }
     const far = decodeState('#data=synthetic:noise-burst&rows=1000000');
     expect(far.source).toMatchObject({ rows: 200_000 });
