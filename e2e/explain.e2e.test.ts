@@ -152,10 +152,13 @@ describe('explanations', () => {
     const top = byOffset.indexOf(Math.max(...byOffset));
     expect(top).toBe(row - 1 - spike); // "k steps ago" is the spike's row
     expect(await panel().locator('.offset .track').count()).toBe(4);
-    // the summary names the top contribution: latency, k steps ago, too high
-    expect(await panel().locator('.summary').innerText()).toMatch(
-      new RegExp(`^Top contribution: latency, ${offsets[top]}, too high \\(latency: \\d+\\.\\d% of the score; ${offsets[top]}: \\d+\\.\\d%\\)\\.`),
+    // the summary names the top contribution: latency, most of it from k steps ago; the value it quotes is
+    // said to be this row's (the row explained), not the row k steps ago
+    const summary = await panel().locator('.summary').innerText();
+    expect(summary).toMatch(
+      new RegExp(`^Top contribution: latency \\(\\d+\\.\\d% of the score\\), most of it from ${offsets[top]} \\(\\d+\\.\\d%\\)\\.`),
     );
+    expect(summary).toMatch(/( In this row latency was -?[\d,.]+, too (high|low): about -?[\d,.]+ would have looked normal\.| Over the shingle, latency is mostly too high\.)$/);
 
     await frames(page);
     await panel().screenshot({ path: `${SHOTS}/explain-upload-shingle4.png` });

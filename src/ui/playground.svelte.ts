@@ -713,7 +713,7 @@ export class Playground {
     }
     if (this.options?.scoringMode === 'codisp') {
       this.explainError =
-        'scoringMode codisp has no attribution, so there is no by-column or by-row explanation. Choose scoringMode score to see one.';
+        'A codisp score cannot be split by column or by row of the shingle, so there is no such explanation here. Choose scoringMode score to see one.';
       return;
     }
     try {

@@ -39,8 +39,9 @@ export function encodeState(state: SharedState, timeAxis: boolean): string {
   if (state.together) p.set('columns', 'all');
   for (const key of SETTING_KEYS) {
     const v = state.settings[key];
-    if (v === undefined || v === DEFAULT_SETTINGS[key]) continue;
-    p.set(key, v === null ? 'auto' : String(v));
+    // an empty or unreadable field (null, where the default is a number) is left out: the link keeps the default
+    if (v === undefined || v === null || v === DEFAULT_SETTINGS[key]) continue;
+    p.set(key, String(v));
   }
   if (state.view) {
     const [a, b] = state.view;

@@ -237,7 +237,9 @@ describe('Explain with scoringMode codisp', () => {
     pg.phase = 'done';
     pg.scores = Float64Array.of(1.5, 2.5);
     await pg.explain(1);
-    expect(pg.explainError).toBe('scoringMode codisp has no attribution, so there is no by-column or by-row explanation. Choose scoringMode score to see one.');
+    expect(pg.explainError).toBe(
+      'A codisp score cannot be split by column or by row of the shingle, so there is no such explanation here. Choose scoringMode score to see one.',
+    );
     expect(asked).toBe(0);
   });
 });

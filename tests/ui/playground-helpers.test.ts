@@ -181,6 +181,19 @@ describe('the link', () => {
     expect(back.view).toEqual(state.view);
   });
 
+  it('leaves out a field that is empty or unreadable (z as 1e400): the link keeps the default, never "auto"', () => {
+    const state = {
+      source: { kind: 'builtin' as const, file: 'nyc_taxi.csv' },
+      column: 'value',
+      together: false,
+      settings: { ...DEFAULT_SETTINGS, z: null as unknown as number, numberOfTrees: null as unknown as number, shingleSize: 4 },
+      view: null,
+    };
+    const hash = encodeState(state, true);
+    expect(hash).toBe('data=nab:nyc_taxi.csv&column=value&shingleSize=4');
+    expect(decodeState(`#${hash}`).problems).toEqual([]);
+  });
+
   it('reads built-in datasets and row ranges; reports what it cannot read', () => {
     const r = decodeState('data=nab:nyc_taxi.csv&from=10&to=200.5');
     expect(r.source).toEqual({ kind: 'builtin', file: 'nyc_taxi.csv' });
