@@ -435,6 +435,11 @@ describe('share and export', () => {
     expect(text).toContain('numberOfTrees 30');
     expect((text.match(/<path d="M/g) ?? []).length).toBeGreaterThanOrEqual(3); // the data as vector paths: values, threshold, score
     expect(text).not.toContain('var(--'); // colours resolved: the file stands alone
+    // the key to the marks travels with the file: the series, events, alerts, score and the dashed threshold
+    for (const words of ['>value</text>', '>anomaly event (darker = higher grade)</text>', '>alert</text>', '>score (higher = more unusual)</text>', '>threshold</text>']) {
+      expect(text).toContain(words);
+    }
+    expect(text).toMatch(/<line [^>]*stroke-dasharray="4 3"\/>/);
     writeFileSync(`${SHOTS}/charts-export.svg`, text);
     expect(s.errors).toEqual([]);
   });

@@ -14,6 +14,48 @@ export interface ExportText {
   color: string;
   muted: string;
   font: string;
+  /** The key to the marks, as the page's chart legends give it (drawn under the detail lines). */
+  legend?: LegendItem[];
+}
+
+/** One entry of the key: a swatch of the mark (a line, a dashed line, a band or a dot) and its words. */
+export interface LegendItem {
+  label: string;
+  color: string;
+  kind: 'line' | 'dash' | 'band' | 'dot';
+  /** How much of the colour a band shows (1 when not given). */
+  opacity?: number;
+}
+
+const SWATCH = 16;
+
+/** The key as SVG, wrapped into rows no wider than `width`; its height. */
+function legendSvg(items: readonly LegendItem[], top: number, width: number, text: ExportText): { svg: string; height: number } {
+  let x = 0;
+  let row = 0;
+  let svg = '';
+  for (const item of items) {
+    // an estimate of the words' width (12 px type): enough to keep entries apart, wrapping when one would not fit
+    const w = SWATCH + 5 + Math.ceil(item.label.length * 6.2) + 16;
+    if (x > 0 && x + w > width) {
+      x = 0;
+      row++;
+    }
+    const y = top + row * LINE;
+    const mid = y - 4;
+    if (item.kind === 'band') {
+      const opacity = item.opacity === undefined ? '' : ` fill-opacity="${item.opacity}"`;
+      svg += `<rect x="${x}" y="${y - 10}" width="${SWATCH}" height="11" fill="${item.color}"${opacity}/>`;
+    }
+    else if (item.kind === 'dot') svg += `<circle cx="${x + SWATCH / 2}" cy="${mid}" r="4" fill="${item.color}"/>`;
+    else {
+      const dash = item.kind === 'dash' ? ' stroke-dasharray="4 3"' : '';
+      svg += `<line x1="${x}" y1="${mid}" x2="${x + SWATCH}" y2="${mid}" stroke="${item.color}" stroke-width="2"${dash}/>`;
+    }
+    svg += `<text x="${x + SWATCH + 5}" y="${y}" font-size="12" fill="${text.color}">${xmlText(item.label)}</text>`;
+    x += w;
+  }
+  return { svg, height: items.length ? (row + 1) * LINE + 4 : 0 };
 }
 
 const LINE = 17;
@@ -23,8 +65,9 @@ const GAP = 10;
 /** One standalone SVG document with the charts one above the other. */
 export function composeSvg(charts: ChartSnapshot[], text: ExportText): { svg: string; width: number; height: number } {
   const width = Math.max(...charts.map((c) => c.width), 320);
-  let y = 30 + text.detail.length * LINE;
-  let body = '';
+  const legend = legendSvg(text.legend ?? [], 38 + text.detail.length * LINE, width, text);
+  let y = 30 + text.detail.length * LINE + legend.height;
+  let body = legend.svg;
   for (const c of charts) {
     body += `<text x="0" y="${y + 15}" font-size="15" font-weight="600" fill="${text.color}">${xmlText(c.title)}</text>`;
     y += TITLE;
