@@ -77,6 +77,14 @@ export async function openBrowser(options: { width?: number; height?: number; co
   };
 }
 
+/** A fresh browser on the page at `url` (the playground), once its dataset is scored. */
+export async function openScored(url: string, options: Parameters<typeof openBrowser>[0] = {}): Promise<Session> {
+  const s = await openBrowser(options);
+  await s.page.goto(url);
+  await waitScored(s.page);
+  return s;
+}
+
 export interface LongTaskReport {
   /** Long tasks from navigation until scoring started (page start-up, parsing, mounting the charts). */
   before: { count: number; max: number };

@@ -9,17 +9,15 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { readFileSync, writeFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import {
-  frames, openBrowser, rangeShown, rowsShown, runAxe, SHOTS, statusHistory, waitScored, type Session,
+  frames, openScored, rangeShown, rowsShown, runAxe, SHOTS, statusHistory, waitScored, type Session,
 } from './browser';
 
 let s: Session;
 let page: Page;
 
 beforeAll(async () => {
-  s = await openBrowser({ width: 1280, height: 800 });
+  s = await openScored(inject('baseURL'), { width: 1280, height: 800 });
   page = s.page;
-  await page.goto(inject('baseURL'));
-  await waitScored(page);
 });
 
 afterAll(async () => {

@@ -9,7 +9,7 @@
  */
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { frames, openBrowser, waitScored, type Session } from './browser';
+import { frames, openScored, waitScored, type Session } from './browser';
 
 describe('tester fixes, second round', () => {
   let s: Session;
@@ -23,10 +23,8 @@ describe('tester fixes, second round', () => {
   };
 
   beforeAll(async () => {
-    s = await openBrowser({ width: 1280, height: 800 });
+    s = await openScored(inject('baseURL'), { width: 1280, height: 800 });
     page = s.page;
-    await page.goto(inject('baseURL'));
-    await waitScored(page);
   });
   afterAll(async () => {
     await s?.close();
@@ -131,10 +129,8 @@ describe('at 390 px', () => {
   let page: Page;
 
   beforeAll(async () => {
-    s = await openBrowser({ width: 390, height: 800 });
+    s = await openScored(inject('baseURL'), { width: 390, height: 800 });
     page = s.page;
-    await page.goto(inject('baseURL'));
-    await waitScored(page);
   });
   afterAll(async () => {
     await s?.close();

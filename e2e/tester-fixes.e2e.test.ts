@@ -14,7 +14,7 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { frames, openBrowser, rangeShown, waitScored, type Session } from './browser';
+import { frames, openScored, rangeShown, waitScored, type Session } from './browser';
 
 function parseUtc(text: string): number {
   const m = /(\d{4}-\d\d-\d\d) (\d\d:\d\d(?::\d\d)?) UTC/.exec(text);
@@ -29,10 +29,8 @@ describe('tester fixes on machine_temperature', () => {
   const valuesChart = () => page.getByRole('img', { name: /^Values: / });
 
   beforeAll(async () => {
-    s = await openBrowser({ width: 1280, height: 800 });
+    s = await openScored(inject('baseURL'), { width: 1280, height: 800 });
     page = s.page;
-    await page.goto(inject('baseURL'));
-    await waitScored(page);
   });
   afterAll(async () => {
     await s?.close();
