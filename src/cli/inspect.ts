@@ -4,7 +4,7 @@ import type { CsvSummary } from '../ingest/stream';
 import { DELIMITER_NAMES } from '../ingest/sniff';
 import { isoString } from '../ingest/time';
 import { defaultColumn, isLabelColumn } from '../ingest/columns';
-import { count, plural } from '../ingest/table-builder';
+import { count, firstRows, plural } from '../ingest/table-builder';
 import { openSource, Progress, pump } from './input';
 import type { Context, Values } from './main';
 import { readingOptions } from './options';
@@ -88,7 +88,7 @@ function readable(name: string, j: InspectJson, detectedOn: number): string {
   );
   if (j.timeColumn !== null) lines.push(`time column "${j.timeColumn}": ${j.start ?? '?'} to ${j.end ?? '?'}`);
   else lines.push('no time column: rows are taken in file order');
-  if (detectedOn < j.rows) lines.push(`format and column kinds decided on ${detectedOn === 1 ? 'the first row' : `the first ${count(detectedOn)} rows`}`);
+  if (detectedOn < j.rows) lines.push(`format and column kinds decided on ${firstRows(detectedOn)}`);
   lines.push('');
   const rows = [['column', 'kind', 'missing', 'min', 'max'], ...j.columns.map((c) => [c.name, c.kind, count(c.missing), value(c.kind, c.min), value(c.kind, c.max)])];
   const widths = rows[0]!.map((_, k) => Math.max(...rows.map((r) => r[k]!.length)));

@@ -15,7 +15,7 @@ import {
 } from '../shared/options';
 import { csvHeaderLine, csvLine, formatNumber, outputNames } from '../ingest/export';
 import { CsvStreamReader } from '../ingest/stream';
-import { plural } from '../ingest/table-builder';
+import { count, firstRows, plural } from '../ingest/table-builder';
 import { defaultColumn, isLabelColumn, numbersRows, possibleDefaultColumns } from '../ingest/columns';
 import { GapFiller, GAP_POLICIES, gather, usualStep, type GapPolicy } from '../forest/gaps';
 import type { CsvLayout, RowBatch } from '../ingest/stream';
@@ -719,16 +719,6 @@ function maxGroupsOption(value: string | undefined, groupBy: string | undefined)
   const n = integerOption('max-groups', value)!;
   if (n < 1) throw new UsageError(`--max-groups takes a whole number, 1 or more; got "${value}".`);
   return n;
-}
-
-/** "the first row", "the first 8 rows" */
-function firstRows(n: number): string {
-  return n === 1 ? 'the first row' : `the first ${count(n)} rows`;
-}
-
-/** 1234567 → "1,234,567" */
-function count(n: number): string {
-  return n.toLocaleString('en-US');
 }
 
 function mb(bytes: number): string {

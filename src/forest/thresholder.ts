@@ -169,15 +169,7 @@ export interface ThresholderState {
   rows: number;
 }
 
-/**
- * The rule for a second alert inside an open incident, in plain words (the page and the README say the same):
- * an alert opens an incident; while it is open (until `incidentGap` rows pass without a score above the
- * continuation level), a score above the threshold raises no new alert unless it beats the incident's last
- * alert: 2 times that alert's score once the alert's row has left the shingle (`shingleSize` rows later),
- * 1.5 times (`escalation`) once `incidentGap` rows have passed; that score halves every
- * `escalationHalfLife` rows, never below the threshold.
- */
-/** What a score at `row` inside an open incident must reach to alert again (see REALERT_RULE). */
+/** What a score at `row` inside an open incident must reach to alert again (realertLevel). */
 export interface Realert {
   /** The score needed (Infinity: none can, the last alert's row is still in the shingle). */
   level: number;
@@ -189,6 +181,14 @@ export interface Realert {
   from: number;
 }
 
+/**
+ * The rule for a second alert inside an open incident, in plain words (the page and the README say the same):
+ * an alert opens an incident; while it is open (until `incidentGap` rows pass without a score above the
+ * continuation level), a score above the threshold raises no new alert unless it beats the incident's last
+ * alert: 2 times that alert's score once the alert's row has left the shingle (`shingleSize` rows later),
+ * 1.5 times (`escalation`) once `incidentGap` rows have passed; that score halves every
+ * `escalationHalfLife` rows, never below the threshold.
+ */
 export function realertLevel(
   o: Pick<ThresholdOptions, 'shingleSize' | 'incidentGap' | 'escalation' | 'escalationHalfLife'>,
   row: number,

@@ -27,8 +27,7 @@ export function isLabelColumn(name: string): boolean {
 export function isIndexColumn(column: ColumnFacts, rows: number): boolean {
   if (column.kind !== 'number') return false;
   if (INDEX_NAME.test(column.name.trim())) return true;
-  const { min, max } = column;
-  return rows >= 3 && column.missing === 0 && min !== null && max !== null && (min === 0 || min === 1) && max - min === rows - 1;
+  return rows >= 3 && numbersRows(column, rows);
 }
 
 /**

@@ -46,6 +46,11 @@ export function count(n: number): string {
   return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
 }
 
+/** "the first row", "the first 8 rows" */
+export function firstRows(n: number): string {
+  return n === 1 ? 'the first row' : `the first ${count(n)} rows`;
+}
+
 /** 1, "row" → "1 row"; 2375, "anomaly event" → "2,375 anomaly events". */
 export function plural(n: number, one: string, many = one + 's'): string {
   return `${count(n)} ${n === 1 ? one : many}`;

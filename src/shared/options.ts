@@ -157,6 +157,11 @@ export function memoryMessage(
   );
 }
 
+/** timeDecay's default for a sample of `sampleSize` points: 1 / (10 × sampleSize), as Amazon RCF. */
+export function defaultTimeDecay(sampleSize: number): number {
+  return 1 / (10 * sampleSize);
+}
+
 /** Fills in defaults and validates. Throws OptionsError naming the option, the range and the value. */
 export function resolveOptions(input: ForestOptionsInput = {}): ForestOptions {
   const inputDimensions = integerIn('inputDimensions', input.inputDimensions ?? 1);
@@ -164,7 +169,7 @@ export function resolveOptions(input: ForestOptionsInput = {}): ForestOptions {
   const numberOfTrees = integerIn('numberOfTrees', input.numberOfTrees ?? 50);
   const shingleSize = integerIn('shingleSize', input.shingleSize ?? 1);
   const seed = integerIn('seed', input.seed ?? 42);
-  const timeDecay = input.timeDecay ?? 1 / (10 * sampleSize);
+  const timeDecay = input.timeDecay ?? defaultTimeDecay(sampleSize);
   if (typeof timeDecay !== 'number' || !Number.isFinite(timeDecay) || timeDecay < 0 || timeDecay > 1) {
     throw new OptionsError(`timeDecay must be a number from 0 to 1; got ${String(timeDecay)}.`);
   }

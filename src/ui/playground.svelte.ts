@@ -827,10 +827,10 @@ export class Playground {
     return { key: parts.join('\n'), parts };
   }
 
-  /** Saves the forest and thresholder after the last complete run as `<name>-model.rcf`. */
   /** A model file being made: a second click meanwhile (a double click) saves nothing more. */
   private savingModel = false;
 
+  /** Saves the forest and thresholder after the last complete run as `<name>-model.rcf`. */
   async saveModel(): Promise<void> {
     const view = this.dataset;
     if (!view || this.savingModel) return;

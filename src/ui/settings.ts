@@ -5,7 +5,7 @@
  * timeDecay and outputAfter may be left empty (null): they then follow sampleSize, as their defaults do.
  */
 import {
-  forestMemoryBytes, KERNEL_MAX_BYTES, LIMITS, MISSING_VALUES, resolveOptions, SCORING_MODES, zProblem, type ForestOptions,
+  defaultTimeDecay, forestMemoryBytes, KERNEL_MAX_BYTES, LIMITS, MISSING_VALUES, resolveOptions, SCORING_MODES, zProblem, type ForestOptions,
   type MissingValues, type ScoringMode,
 } from '../shared/options';
 import { DEFAULT_THRESHOLD, type ThresholdOptions } from '../forest/thresholder';
@@ -108,7 +108,7 @@ export function settingProblems(settings: Settings, inputDimensions = 1, unreada
   const problems = Object.fromEntries(CHECKED_SETTINGS.map((n) => [n, settingProblem(n, settings[n], unreadable.has(n))])) as Record<CheckedSetting, string>;
   if (SIZE_SETTINGS.some((n) => problems[n]) || problems.timeDecay) return problems;
   const { numberOfTrees, sampleSize, shingleSize } = settings;
-  const timeDecay = isBlank(settings.timeDecay) ? 1 / (10 * sampleSize) : (settings.timeDecay as number);
+  const timeDecay = isBlank(settings.timeDecay) ? defaultTimeDecay(sampleSize) : (settings.timeDecay as number);
   const bytes = forestMemoryBytes({ numberOfTrees, sampleSize, shingleSize, inputDimensions, timeDecay });
   if (bytes <= KERNEL_MAX_BYTES) return problems;
   const columns = inputDimensions > 1 ? ` and ${formatCount(inputDimensions)} columns` : '';

@@ -119,7 +119,6 @@ export interface ScoreChunk {
   milliseconds: number;
 }
 
-/** What would have looked normal at an alerting row: one value per scored column. */
 /**
  * Progress of exportCsv: the attribution of every row (a replay of the run, when the run kept none), the
  * expected values at the alerts (a second replay), then writing the file (done and total are bytes).
@@ -138,6 +137,7 @@ export class ExportCancelled extends Error {
   }
 }
 
+/** What would have looked normal at an alerting row: one value per scored column. */
 export interface ExpectedValue {
   row: number;
   values: number[];
