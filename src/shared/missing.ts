@@ -21,12 +21,17 @@ export interface MissingCell {
 /** How the policy is spelled: on the command line (--missing) or in the options (missingValues: the page, the API). */
 export type MissingSpelling = 'cli' | 'options';
 
+/** "line 2002" when there is a file's line to look at, else "row 2,001" (1-based). */
+export function missingPlace(at: Pick<MissingCell, 'line' | 'row'>): string {
+  return at.line !== undefined && at.line !== null ? `line ${at.line}` : `row ${((at.row ?? 0) + 1).toLocaleString('en-US')}`;
+}
+
 /**
  * "sensor.csv: line 2002, column "b": the value is missing (empty cell), and --missing error stops at the
  * first missing value. Fix the file, or use --missing carry, zero or skip."
  */
 export function missingValueMessage(at: MissingCell, spelling: MissingSpelling = 'options'): string {
-  const where = at.line !== undefined && at.line !== null ? `line ${at.line}` : `row ${((at.row ?? 0) + 1).toLocaleString('en-US')}`;
+  const where = missingPlace(at);
   const cell = at.cell;
   const what =
     cell === '' ? 'the value is missing (empty cell)' : typeof cell === 'string' ? `${JSON.stringify(cell)} is not a number` : 'the value is missing or not a number';

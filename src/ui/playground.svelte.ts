@@ -29,7 +29,7 @@ import { caughtWindows, findLabelColumn, isLabelColumn, nabLabelsFor, unknownFil
 import { clampRange, isFull, panRange, rangeAround, zoomRange, type Range } from './view';
 import { defaultColumn } from '../ingest/columns';
 import type { GapPolicy } from '../forest/gaps';
-import { missingValueMessage } from '../shared/missing';
+import { missingPlace, missingValueMessage } from '../shared/missing';
 import { columnsOf, modelMisfit } from './model-fit';
 
 /** The dataset the page opens with (public/datasets/, see its README for provenance). */
@@ -925,7 +925,7 @@ export class Playground {
     const complete = 'A model is saved from a run that scored every row';
     if (s.missing) {
       const line = this.missingLine(s.missing);
-      const where = line !== null ? `line ${line}` : `row ${formatCount(s.missing.row + 1)}`;
+      const where = missingPlace({ line, row: s.missing.row });
       return (
         `${complete}; this one stopped at ${where} (a missing value in “${s.missing.column}”, missingValues error). ` +
         `${line !== null ? 'Fix the file, or choose' : 'Choose'} missingValues carry, zero or skip to score every row.`
