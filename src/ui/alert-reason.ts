@@ -73,6 +73,8 @@ export interface SilentCounts {
   early: number;
   /** Of them, rows after sampleSize that got no alert (inside an incident still open from an earlier run). */
   inside: number;
+  /** Rows with a score at all (0: the forest was still warming up on every row). */
+  scored: number;
 }
 
 export function silentCounts(
@@ -81,9 +83,10 @@ export function silentCounts(
   grades: ArrayLike<number>,
   sampleSize: number,
 ): SilentCounts {
-  const c = { above: 0, early: 0, inside: 0 };
+  const c = { above: 0, early: 0, inside: 0, scored: 0 };
   const n = Math.min(scores.length, thresholds.length, grades.length);
   for (let r = 0; r < n; r++) {
+    if (scores[r] === scores[r]) c.scored++;
     if (!(scores[r] > thresholds[r])) continue;
     c.above++;
     if (grades[r] > 0) continue;
@@ -98,6 +101,8 @@ export function silentCounts(
  * or some above it but none alerted, and why).
  */
 export function noEventText(c: SilentCounts, sampleSize: number): string {
+  // with no score at all, lowering z cannot help: the rows ended while the forest was warming up
+  if (c.scored === 0) return 'No anomaly event: no row has a score (the forest was still warming up on every row).';
   if (c.above === 0) return 'No anomaly event: no score rose above the threshold. Lower z to be told about smaller anomalies.';
   const n = (k: number) => `${formatCount(k)} score${k === 1 ? '' : 's'}`;
   const first = `the first ${formatCount(sampleSize)} rows, where no alert is raised (sampleSize: the forest’s sample is still filling)`;

@@ -118,4 +118,11 @@ describe('the events list with no event says why', () => {
     expect(noEventText(silentCounts(scores, thresholds, grades, 256), 256)).toContain('2 in the first 256 rows');
     expect(noEventText(silentCounts(scores, thresholds, grades, 256), 256)).toContain('and 1 inside an incident already reported');
   });
+
+  it('with no score at all (a file shorter than the warm-up), does not advise lowering z', () => {
+    const none = new Float64Array(3).fill(NaN);
+    expect(noEventText(silentCounts(none, none, new Float64Array(3), 256), 256)).toBe(
+      'No anomaly event: no row has a score (the forest was still warming up on every row).',
+    );
+  });
 });
